@@ -1,0 +1,47 @@
+#include "identity/hmac.h"
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+
+#include <cstdlib>
+#include <memory>
+
+namespace sekisho::identity {
+namespace {
+
+struct MacDeleter {
+  void operator()(EVP_MAC* mac) const { EVP_MAC_free(mac); }
+};
+struct MacCtxDeleter {
+  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+};
+
+}  // namespace
+
+Bytes HmacSha256(ByteView key, std::initializer_list<ByteView> parts) {
+  std::unique_ptr<EVP_MAC, MacDeleter> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+  if (!mac) std::abort();
+  std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> ctx(EVP_MAC_CTX_new(mac.get()));
+  if (!ctx) std::abort();
+  char digest[] = "SHA256";
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+      OSSL_PARAM_construct_end(),
+  };
+  // EVP_MAC_init with a null key pointer fails, so an empty key is passed as a valid pointer.
+  static const unsigned char kEmpty = 0;
+  if (EVP_MAC_init(ctx.get(), key.empty() ? &kEmpty : key.data(), key.size(), params) != 1) {
+    std::abort();
+  }
+  for (ByteView part : parts) {
+    if (!part.empty() && EVP_MAC_update(ctx.get(), part.data(), part.size()) != 1) std::abort();
+  }
+  Bytes out(kHmacSha256Size);
+  std::size_t size = 0;
+  if (EVP_MAC_final(ctx.get(), out.data(), &size, out.size()) != 1 || size != out.size()) {
+    std::abort();
+  }
+  return out;
+}
+
+}  // namespace sekisho::identity
