@@ -32,7 +32,10 @@ Result<ResponseApdu> Transceive(CardChannel& channel, const CommandApdu& command
       // §5.3.4: resend the same command with Le = SW2 (00 means 256).
       CommandApdu again = command;
       again.ne = response.sw2() == 0 ? kMaxShortNe : response.sw2();
-      ASSIGN_OR_RETURN(response, SendOnce(channel, again));
+      auto resent = SendOnce(channel, again);
+      WipeBytes(again.data);  // the copy may carry a PIN
+      if (!resent.ok()) return resent.status();
+      response = std::move(resent).value();
       continue;
     }
     if (response.sw1() == kSw1BytesAvailable) {

@@ -1,0 +1,56 @@
+// SimulatedCard: a software My Number Card that answers APDUs as the real chip does
+// (../shared/spec/mynumber-card.md §0-§4, §6, §7, §9), backed by a CardProfile.
+// What it implements and which UNCONFIRMED rows it follows: docs/card-simulator.md.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "card/sim/card_profile.h"
+#include "card/virtual_card.h"
+
+namespace sekisho::card::sim {
+
+// Called with the whole profile each time a retry counter changes, before the card answers.
+// A card file back-end saves it (SaveCardProfile) so that a locked card stays locked across
+// restarts.
+using PersistFn = std::function<Status(const CardProfile&)>;
+
+class CardState;  // the applications, files and session state; simulated_card.cc
+
+// Not thread-safe: one host at a time, as a real card.
+//
+// Retry counters follow the real card's anti-tearing order: a VERIFY with data first spends a
+// try and persists that, then compares, and on success restores the counter and persists
+// again. If `persist` fails, the card answers 6581 (memory failure) without comparing the
+// PIN; a spent try stays spent in memory (the card can only become more locked, never less),
+// and a correct PIN is not marked verified.
+class SimulatedCard final : public VirtualCard {
+ public:
+  // Validates the profile (ValidateCardProfile) and parses its keys and certificates.
+  // kDataLoss naming the field for a broken profile. `persist` may be null (nothing saved).
+  // The card starts powered on.
+  static Result<std::unique_ptr<SimulatedCard>> Create(CardProfile profile,
+                                                       PersistFn persist = nullptr);
+  ~SimulatedCard() override;
+  SimulatedCard(const SimulatedCard&) = delete;
+  SimulatedCard& operator=(const SimulatedCard&) = delete;
+
+  // The profile with the current retry counters.
+  const CardProfile& profile() const;
+
+  Bytes Atr() const override;
+  void PowerOn() override;
+  void PowerOff() override;
+  void Reset() override;
+  // Answers any byte string (never crashes, never hangs). While powered off: 6F00 with no data.
+  Bytes Process(ByteView command) override;
+
+ private:
+  explicit SimulatedCard(std::unique_ptr<CardState> state);
+  std::unique_ptr<CardState> state_;
+};
+
+}  // namespace sekisho::card::sim

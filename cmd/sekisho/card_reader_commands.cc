@@ -1,0 +1,341 @@
+// `sekisho card readers | inspect | authenticate`: real readers through pcsc-lite. Every card
+// access goes through the APDU firewall with the JPKI user-authentication policy, so nothing but
+// the auth certificate, the auth PIN and the auth key is ever touched.
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/random.h"
+#include "card/apdu_firewall.h"
+#include "card/certificate_prefix.h"
+#include "card/counting_channel.h"
+#include "card/jpki_client.h"
+#include "card/response_apdu.h"
+#include "card/pcsc/pcsc_channel.h"
+#include "card/pcsc/pcsc_context.h"
+#include "cmd/sekisho/command.h"
+#include "cmd/sekisho/pin_entry.h"
+#include "identity/org_key.h"
+#include "identity/pseudonym.h"
+#include "pki/certificate.h"
+#include "pki/rsa_key.h"
+#include "pki/verify.h"
+
+namespace sekisho::cli {
+namespace {
+
+struct ReaderOptions {
+  std::optional<std::string> reader;
+  int wait_seconds = 0;
+};
+
+void AddReaderOptions(CLI::App* cmd, ReaderOptions& o) {
+  cmd->add_option("--reader", o.reader, "Reader name (default: the first reader with a card)");
+  cmd->add_option("--wait", o.wait_seconds, "Seconds to wait for a card to be inserted")
+      ->capture_default_str();
+}
+
+// An open connection to a card, and everything that must outlive it.
+struct OpenCard {
+  std::unique_ptr<card::pcsc::PcscContext> context;
+  std::string reader;
+  std::unique_ptr<card::pcsc::PcscChannel> channel;
+};
+
+Result<OpenCard> Open(const ReaderOptions& o) {
+  OpenCard open;
+  ASSIGN_OR_RETURN(open.context, card::pcsc::PcscContext::Establish());
+  ASSIGN_OR_RETURN(std::vector<std::string> readers, open.context->ListReaders());
+  if (readers.empty()) {
+    return NotFoundError("no card reader is connected (is pcscd running with a reader driver?)");
+  }
+  const auto wait = std::chrono::milliseconds(o.wait_seconds * 1000);
+  if (o.reader) {
+    open.reader = *o.reader;
+    RETURN_IF_ERROR(open.context->WaitForCard(open.reader, wait));
+  } else {
+    for (const std::string& r : readers) {
+      if (open.context->WaitForCard(r, std::chrono::milliseconds(0)).ok()) {
+        open.reader = r;
+        break;
+      }
+    }
+    if (open.reader.empty()) {
+      RETURN_IF_ERROR(open.context->WaitForCard(readers.front(), wait)
+                          .WithContext("no reader holds a card"));
+      open.reader = readers.front();
+    }
+  }
+  ASSIGN_OR_RETURN(open.channel, card::pcsc::PcscChannel::Connect(*open.context, open.reader));
+  return open;
+}
+
+Result<identity::OrgKey> LoadOrgKey(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot open the organisation key file " + path.string());
+  Bytes key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto org_key = identity::OrgKey::FromBytes(key);
+  WipeBytes(key);
+  if (!org_key.ok()) return org_key.status().WithContext(path.string());
+  return org_key;
+}
+
+std::string Date(TimePoint t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::string_view TokenName(card::TokenKind kind) {
+  switch (kind) {
+    case card::TokenKind::kMyNumberCard: return "My Number Card (JPKIAPICCTOKEN2)";
+    case card::TokenKind::kJukiCard: return "Basic Resident Register card (JPKIAPICCTOKEN)";
+    case card::TokenKind::kAndroidSecureElement: return "Android secure element (JPKIAPGPSETOKEN)";
+    case card::TokenKind::kIphone: return "iPhone (JPKIAPIOSTOKEN)";
+    case card::TokenKind::kUnknown: break;
+  }
+  return "unknown JPKI token";
+}
+
+std::string Anchor(const pki::Certificate& cert) {
+  const std::string issuer = cert.IssuerText();
+  return issuer + (issuer.find("O=JPKI-TEST") != std::string::npos ? "  [TEST PKI]" : "");
+}
+
+Status ListReaders() {
+  ASSIGN_OR_RETURN(auto context, card::pcsc::PcscContext::Establish());
+  ASSIGN_OR_RETURN(std::vector<std::string> readers, context->ListReaders());
+  if (readers.empty()) std::printf("no readers\n");
+  for (const std::string& r : readers) {
+    const bool present = context->WaitForCard(r, std::chrono::milliseconds(0)).ok();
+    std::printf("%s\t%s\n", r.c_str(), present ? "card present" : "empty");
+  }
+  return OkStatus();
+}
+
+struct InspectOptions {
+  ReaderOptions reader;
+  std::optional<std::filesystem::path> org_key;
+};
+
+Status Inspect(const InspectOptions& o) {
+  ASSIGN_OR_RETURN(OpenCard open, Open(o.reader));
+  ASSIGN_OR_RETURN(auto firewall, card::ApduFirewall::Create(
+                                      *open.channel, card::JpkiUserAuthenticationPolicy()));
+  card::CountingChannel counting(*firewall);
+  card::JpkiClient jpki(counting);
+  ASSIGN_OR_RETURN(Bytes atr, open.channel->Atr());
+  ASSIGN_OR_RETURN(card::TokenKind token, jpki.DetectToken());
+  ASSIGN_OR_RETURN(Bytes der, jpki.ReadAuthCertificate(card::CertificateRead::kFull));
+  ASSIGN_OR_RETURN(pki::Certificate cert, pki::Certificate::FromDer(der));
+  ASSIGN_OR_RETURN(card::PinStatus pin, jpki.QueryAuthPinStatus());
+
+  std::printf("reader:             %s\n", open.reader.c_str());
+  std::printf("ATR:                %s\n", ToHex(atr, true).c_str());
+  std::printf("token:              %s\n", std::string(TokenName(token)).c_str());
+  std::printf("auth certificate:   issued by %s\n", Anchor(cert).c_str());
+  std::printf("                    valid %s to %s, RSA-%d\n", Date(cert.NotBefore()).c_str(),
+              Date(cert.NotAfter()).c_str(), cert.KeyBits());
+  if (o.org_key) {
+    ASSIGN_OR_RETURN(identity::OrgKey key, LoadOrgKey(*o.org_key));
+    const Bytes psn = identity::Pseudonym(key, cert.SubjectPublicKeyInfoDer());
+    std::printf("pseudonym:          %s (keyed with %s)\n",
+                identity::DisplayPseudonym(psn).c_str(), o.org_key->filename().c_str());
+  } else {
+    std::printf("pseudonym:          (pass --org-key FILE to compute it)\n");
+  }
+  if (pin.blocked) {
+    std::printf("auth PIN:           LOCKED (only the municipal office can unlock it)\n");
+  } else {
+    std::printf("auth PIN:           %d of 3 tries left%s\n", pin.tries_left,
+                pin.tries_left <= 1 ? " (Sekisho will not use the last try)" : "");
+  }
+  std::printf("card traffic:       %zu APDUs, %zu bytes read; firewall refused %zu\n",
+              counting.counts().commands, counting.counts().bytes_received,
+              static_cast<std::size_t>(firewall->stats().refused));
+  return OkStatus();
+}
+
+struct AuthenticateOptions {
+  ReaderOptions reader;
+  std::optional<int> pin_fd;
+  bool allow_last_try = false;
+  std::vector<std::filesystem::path> anchors;
+  std::optional<std::filesystem::path> org_key;
+};
+
+Result<std::vector<pki::Certificate>> LoadAnchors(const std::vector<std::filesystem::path>& files) {
+  std::vector<pki::Certificate> anchors;
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    if (!in) return NotFoundError("cannot open trust anchor " + f.string());
+    std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto cert = pki::Certificate::FromPem(pem);
+    if (!cert.ok()) return cert.status().WithContext(f.string());
+    anchors.push_back(std::move(cert).value());
+  }
+  return anchors;
+}
+
+// One door-style authentication: the public key from the auth certificate, the PIN (safely),
+// a fresh challenge signed by the card, the signature checked with that key.
+Status Authenticate(const AuthenticateOptions& o) {
+  ASSIGN_OR_RETURN(std::vector<pki::Certificate> anchors, LoadAnchors(o.anchors));
+  ASSIGN_OR_RETURN(OpenCard open, Open(o.reader));
+  ASSIGN_OR_RETURN(auto firewall, card::ApduFirewall::Create(
+                                      *open.channel, card::JpkiUserAuthenticationPolicy()));
+  card::CountingChannel counting(*firewall);
+  card::JpkiClient jpki(counting);
+
+  // With trust anchors the whole certificate is read and its chain checked (as at enrolment);
+  // without, only the prefix up to the public key is read (as at a door, where the pseudonym
+  // lookup stands in for the chain check done at enrolment).
+  const auto mode =
+      anchors.empty() ? card::CertificateRead::kUntilPublicKey : card::CertificateRead::kFull;
+  ASSIGN_OR_RETURN(Bytes der, jpki.ReadAuthCertificate(mode));
+  ASSIGN_OR_RETURN(ByteView spki, card::SubjectPublicKeyInfoFromPrefix(der));
+  if (!anchors.empty()) {
+    ASSIGN_OR_RETURN(pki::Certificate cert, pki::Certificate::FromDer(der));
+    RETURN_IF_ERROR(pki::VerifyCertificate(cert, anchors, {.at = SystemClock().Now()})
+                        .WithContext("auth certificate"));
+    std::printf("certificate chain:  verified to %s\n", Anchor(cert).c_str());
+  }
+
+  ASSIGN_OR_RETURN(SecretBytes pin, ObtainPin(o.pin_fd, "User-authentication PIN (4 digits): "));
+  RETURN_IF_ERROR(jpki.VerifyAuthPin(std::move(pin), o.allow_last_try
+                                                         ? card::PinSafety::kAllowLastTry
+                                                         : card::PinSafety::kRefuseLastTry));
+  OsRandom random;
+  const Bytes challenge = random.Generate(32);
+  ASSIGN_OR_RETURN(Bytes signature, jpki.SignWithAuthKey(challenge));
+  ASSIGN_OR_RETURN(auto public_key, pki::PublicKeyFromDer(spki));
+  RETURN_IF_ERROR(pki::VerifyPkcs1Sha256(*public_key, challenge, signature)
+                      .WithContext("the card's signature over the challenge"));
+
+  std::printf("authenticated:      the card proved possession of its auth key\n");
+  if (o.org_key) {
+    ASSIGN_OR_RETURN(identity::OrgKey key, LoadOrgKey(*o.org_key));
+    std::printf("pseudonym:          %s\n",
+                identity::DisplayPseudonym(identity::Pseudonym(key, spki)).c_str());
+  }
+  std::printf("card traffic:       %zu APDUs, %zu bytes read\n", counting.counts().commands,
+              counting.counts().bytes_received);
+  return OkStatus();
+}
+
+
+// Commands a Sekisho use must never send (DESIGN P3), each with the reason it is forbidden.
+// The data fields carry no real PIN or password.
+struct Probe {
+  const char* what;
+  const char* apdu_hex;
+};
+constexpr Probe kForbiddenProbes[] = {
+    {"SELECT the input-assist application (My Number, basic four)",
+     "00A4040C0AD3921000310001010408"},
+    {"SELECT the card-face application (photo, face images)", "00A4040C0AD3921000310001010402"},
+    {"SELECT the residence application", "00A4040C0AD3921000310001010401"},
+    {"SELECT the common application", "00A4040C0AD3921000310001010100"},
+    {"SELECT the master file", "00A40000"},
+    {"SELECT the signature certificate (name, address, birth date, sex)", "00A4020C020001"},
+    {"READ BINARY of the signature certificate by SFI", "00B0810000"},
+    {"SELECT the signature CA certificate", "00A4020C020002"},
+    {"VERIFY (tries query) of the signature password", "0020009B"},
+    {"COMPUTE DIGITAL SIGNATURE with the signature key",
+     "802A009A333031300D060960864801650304020105000420"
+     "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F00"},
+    {"CHANGE REFERENCE DATA of the auth PIN", "002401800400000000"},
+    {"GET DATA (card identification number)", "00CA004500"},
+    {"READ RECORD", "00B2010C00"},
+    {"GET CHALLENGE", "0084000008"},
+    {"INTERNAL AUTHENTICATE", "0088009908000102030405060700"},
+    {"SELECT JPKI on logical channel 1", "01A4040C0AD392F000260100000001"},
+    {"SELECT JPKI with secure messaging", "0CA4040C0AD392F000260100000001"},
+};
+
+// Sends every forbidden command through the firewall and proves that none reached the card.
+Status FirewallCheck(const ReaderOptions& o) {
+  ASSIGN_OR_RETURN(OpenCard open, Open(o));
+  card::CountingChannel card_side(*open.channel);  // what really reaches the card
+  ASSIGN_OR_RETURN(auto firewall, card::ApduFirewall::Create(
+                                      card_side, card::JpkiUserAuthenticationPolicy()));
+  // Select the JPKI application first (allowed), so the file-level probes are judged in it.
+  ASSIGN_OR_RETURN(Bytes select_jpki, FromHex("00A4040C0AD392F000260100000001"));
+  ASSIGN_OR_RETURN(Bytes answer, firewall->Transmit(select_jpki));
+  ASSIGN_OR_RETURN(card::ResponseApdu selected, card::ResponseApdu::Parse(answer));
+  if (!selected.ok()) {
+    return FailedPreconditionError("the card has no JPKI application; is it a My Number Card?");
+  }
+  const std::size_t reached_before = card_side.counts().commands;
+  std::size_t refused = 0;
+  for (const Probe& probe : kForbiddenProbes) {
+    ASSIGN_OR_RETURN(Bytes apdu, FromHex(probe.apdu_hex));
+    auto result = firewall->Transmit(apdu);
+    const bool was_refused = !result.ok() && result.status().code() == StatusCode::kPermissionDenied;
+    refused += was_refused ? 1 : 0;
+    std::printf("%-8s %s\n", was_refused ? "refused" : "PASSED", probe.what);
+  }
+  const std::size_t reached = card_side.counts().commands - reached_before;
+  std::printf("%zu of %zu forbidden commands refused; %zu reached the card\n", refused,
+              std::size(kForbiddenProbes), reached);
+  if (refused != std::size(kForbiddenProbes) || reached != 0) {
+    return InternalError("the APDU firewall let a forbidden command through");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+void RegisterCardSimCommands(CLI::App& card, Action& action);
+
+void RegisterCardCommands(CLI::App& app, Action& action) {
+  CLI::App* card = app.add_subcommand("card", "Card readers, cards and the card simulator");
+  card->require_subcommand(1);
+  RegisterCardSimCommands(*card, action);
+
+  CLI::App* readers = card->add_subcommand("readers", "List PC/SC readers and whether a card is in");
+  readers->callback([&action] { action = [] { return ListReaders(); }; });
+
+  auto i = std::make_shared<InspectOptions>();
+  CLI::App* inspect = card->add_subcommand(
+      "inspect",
+      "Show the token type, the auth certificate's issuer and validity, the pseudonym enrolment "
+      "would use and the PIN tries left; never the My Number or card-face data");
+  AddReaderOptions(inspect, i->reader);
+  inspect->add_option("--org-key", i->org_key, "Organisation key file (32 bytes) for the pseudonym");
+  inspect->callback([&action, i] { action = [i] { return Inspect(*i); }; });
+
+  auto f = std::make_shared<ReaderOptions>();
+  CLI::App* check = card->add_subcommand(
+      "firewall-check",
+      "Send every forbidden command (My Number, card-face, signature key...) through the APDU "
+      "firewall and show that none reaches the card");
+  AddReaderOptions(check, *f);
+  check->callback([&action, f] { action = [f] { return FirewallCheck(*f); }; });
+
+  auto a = std::make_shared<AuthenticateOptions>();
+  CLI::App* auth = card->add_subcommand(
+      "authenticate",
+      "Authenticate a card as a door would: PIN (refused on the last try), challenge, signature");
+  AddReaderOptions(auth, a->reader);
+  auth->add_option("--pin-fd", a->pin_fd, "Read the PIN from this file descriptor, not a prompt");
+  auth->add_flag("--allow-last-try", a->allow_last_try,
+                 "Send the PIN even when only one try is left (a wrong PIN then locks the card)");
+  auth->add_option("--anchor", a->anchors, "Trust anchor PEM; read the whole certificate and "
+                                           "verify its chain (repeatable)");
+  auth->add_option("--org-key", a->org_key, "Organisation key file (32 bytes) for the pseudonym");
+  auth->callback([&action, a] { action = [a] { return Authenticate(*a); }; });
+}
+
+}  // namespace sekisho::cli
