@@ -265,28 +265,30 @@ constexpr Probe kForbiddenProbes[] = {
 };
 
 // Sends every forbidden command through the firewall and proves that none reached the card.
+// Each probe is judged on its own: the JPKI application is selected (allowed) before each one.
 Status FirewallCheck(const ReaderOptions& o) {
   ASSIGN_OR_RETURN(OpenCard open, Open(o));
   card::CountingChannel card_side(*open.channel);  // what really reaches the card
   ASSIGN_OR_RETURN(auto firewall, card::ApduFirewall::Create(
                                       card_side, card::JpkiUserAuthenticationPolicy()));
-  // Select the JPKI application first (allowed), so the file-level probes are judged in it.
-  ASSIGN_OR_RETURN(Bytes select_jpki, FromHex("00A4040C0AD392F000260100000001"));
-  ASSIGN_OR_RETURN(Bytes answer, firewall->Transmit(select_jpki));
-  ASSIGN_OR_RETURN(card::ResponseApdu selected, card::ResponseApdu::Parse(answer));
-  if (!selected.ok()) {
-    return FailedPreconditionError("the card has no JPKI application; is it a My Number Card?");
-  }
-  const std::size_t reached_before = card_side.counts().commands;
+  ASSIGN_OR_RETURN(const Bytes select_jpki, FromHex("00A4040C0AD392F000260100000001"));
   std::size_t refused = 0;
+  std::size_t reached = 0;
   for (const Probe& probe : kForbiddenProbes) {
+    ASSIGN_OR_RETURN(Bytes answer, firewall->Transmit(select_jpki));
+    ASSIGN_OR_RETURN(card::ResponseApdu selected, card::ResponseApdu::Parse(answer));
+    if (!selected.ok()) {
+      return FailedPreconditionError("the card has no JPKI application; is it a My Number Card?");
+    }
     ASSIGN_OR_RETURN(Bytes apdu, FromHex(probe.apdu_hex));
+    const std::size_t before = card_side.counts().commands;
     auto result = firewall->Transmit(apdu);
-    const bool was_refused = !result.ok() && result.status().code() == StatusCode::kPermissionDenied;
+    reached += card_side.counts().commands - before;
+    const bool was_refused =
+        !result.ok() && result.status().code() == StatusCode::kPermissionDenied;
     refused += was_refused ? 1 : 0;
     std::printf("%-8s %s\n", was_refused ? "refused" : "PASSED", probe.what);
   }
-  const std::size_t reached = card_side.counts().commands - reached_before;
   std::printf("%zu of %zu forbidden commands refused; %zu reached the card\n", refused,
               std::size(kForbiddenProbes), reached);
   if (refused != std::size(kForbiddenProbes) || reached != 0) {
