@@ -1,10 +1,9 @@
 # Sekisho: the two commands are `make demo` (main job) and `make test` (what CI runs).
 # Both install the Debian packages they need first (scripts/install-deps.sh; idempotent).
 
-BUILD       ?= build
-ASAN_BUILD  ?= build-asan
-FUZZ_BUILD  ?= build-fuzz
-FUZZ_SECONDS ?= 20
+BUILD        ?= build
+SAN_BUILD    ?= build-san
+FUZZ_SECONDS ?= 10
 JOBS        ?= $(shell nproc)
 
 .PHONY: all deps build demo test unit asan integration fuzz bench clean
@@ -24,10 +23,10 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	scripts/with-pcscd.sh scripts/demo.sh $(BUILD)/cmd/sekisho/sekisho
 
-# Everything CI checks: unit tests, the same under ASan+UBSan, integration tests through the
-# real pcscd, and a short bounded run of every fuzzer.
+# Everything CI checks: unit tests, integration and command-line tests through the real pcscd,
+# the unit tests again in a clang ASan+UBSan build, and a short bounded run of every fuzzer.
 test: build
-	scripts/test.sh $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	scripts/test.sh $(BUILD) $(SAN_BUILD) $(FUZZ_SECONDS)
 
 unit: build
 	ctest --test-dir $(BUILD) -L unit -j$(JOBS) --output-on-failure
@@ -36,4 +35,4 @@ bench: build
 	$(BUILD)/bench/card_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD)

@@ -1,32 +1,36 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` and CI run it. Usage:
-#   scripts/test.sh BUILD_DIR ASAN_BUILD_DIR FUZZ_BUILD_DIR FUZZ_SECONDS
+#   scripts/test.sh BUILD_DIR SANITIZER_BUILD_DIR FUZZ_SECONDS
+# BUILD_DIR is the g++ build (warnings as errors); SANITIZER_BUILD_DIR is a clang build with
+# AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer coverage, which runs the unit tests
+# a second time and the fuzzers.
 set -euo pipefail
-build=${1:-build} asan=${2:-build-asan} fuzz=${3:-build-fuzz} fuzz_seconds=${4:-20}
+build=${1:-build} san=${2:-build-san} fuzz_seconds=${3:-10}
 jobs=$(nproc)
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
+sekisho="$here/$build/cmd/sekisho/sekisho"
 
-step() { printf '\n== %s ==\n' "$*"; }
+step() { printf '\n== %s ==  (%ss)\n' "$*" "$SECONDS"; }
 
 step "unit tests ($build)"
-ctest --test-dir "$build" -L unit -j"$jobs" --output-on-failure
+ctest --test-dir "$build" -L unit -j"$jobs" --output-on-failure --progress
 
-step "unit tests under AddressSanitizer + UndefinedBehaviorSanitizer ($asan)"
-[ -f "$asan/build.ninja" ] || cmake -S . -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-  -DSEKISHO_WERROR=ON -DSEKISHO_SANITIZE=ON -DSEKISHO_BENCH=OFF >/dev/null
-ninja -C "$asan" -j"$jobs"
+step "integration and command-line tests through the real pcscd + vpcd"
+SEKISHO_REQUIRE_PCSCD=1 scripts/with-pcscd.sh bash -c \
+  "ctest --test-dir '$build' -L integration --output-on-failure --progress && tests/cli/run.sh '$sekisho'"
+
+step "clang build with AddressSanitizer + UndefinedBehaviorSanitizer ($san)"
+[ -f "$san/build.ninja" ] || CXX=clang++ cmake -S . -B "$san" -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEKISHO_WERROR=ON -DSEKISHO_SANITIZE=ON \
+  -DSEKISHO_FUZZ=ON -DSEKISHO_BENCH=OFF >/dev/null
+ninja -C "$san" -j"$jobs"
+
+step "unit tests under the sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir "$asan" -L unit -j"$jobs" --output-on-failure
+  ctest --test-dir "$san" -L unit -j"$jobs" --output-on-failure --progress
 
-step "integration tests through the real pcscd + vpcd"
-SEKISHO_REQUIRE_PCSCD=1 SEKISHO_BIN="$here/$build/cmd/sekisho/sekisho" \
-  scripts/with-pcscd.sh bash -c "ctest --test-dir '$build' -L integration --output-on-failure && tests/cli/run.sh '$here/$build/cmd/sekisho/sekisho'"
-
-step "fuzzers, ${fuzz_seconds}s each (clang, libFuzzer)"
-[ -f "$fuzz/build.ninja" ] || CXX=clang++ cmake -S . -B "$fuzz" -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEKISHO_FUZZ=ON -DSEKISHO_BENCH=OFF >/dev/null
-ninja -C "$fuzz" -j"$jobs" fuzzers
-scripts/run-fuzzers.sh "$fuzz" "$fuzz_seconds"
+step "fuzzers, ${fuzz_seconds}s each"
+scripts/run-fuzzers.sh "$san" "$fuzz_seconds"
 
 step "all tests passed"

@@ -5,7 +5,8 @@
 # it serves its socket and the vpcd driver listens, runs CMD, then stops pcscd by its PID (TERM,
 # KILL after 5 s) however CMD ends, and exits with CMD's status. pcscd's output goes to a log in a
 # temporary directory, kept (and named) when CMD fails. Refuses to start when a pcscd is already
-# running, unless PCSCD_REUSE=1 (then CMD runs against that one, which is left alone).
+# running, unless PCSCD_REUSE=1 (then CMD runs against that one, which is left alone). Runs on one
+# machine take turns through a lock file, ${TMPDIR:-/tmp}/sekisho-with-pcscd.lock.
 # Needs root (pcscd creates /run/pcscd); needs no init system.
 set -uo pipefail
 
@@ -16,6 +17,14 @@ readonly ready_timeout_s=${PCSCD_READY_TIMEOUT:-15}
 die() { printf 'with-pcscd: %s\n' "$*" >&2; exit 2; }
 
 [ $# -ge 1 ] || die "usage: $0 CMD [ARGS...]"
+
+# One machine has one pcscd and one pair of virtual readers: runs of this script on the same
+# machine take turns (an advisory lock), so two test runs never share or kill each other's pcscd.
+if [ -z "${WITH_PCSCD_LOCKED:-}" ] && command -v flock >/dev/null; then
+  exec 9> "${TMPDIR:-/tmp}/sekisho-with-pcscd.lock"
+  flock 9
+  export WITH_PCSCD_LOCKED=1
+fi
 
 # PIDs of running processes named exactly "pcscd" (no procps needed).
 running_pcscd() {

@@ -110,8 +110,7 @@ class Registry {
   // kRebound event naming both. Returns the new credential. kFailedPrecondition when the old
   // credential is revoked or retired or CheckCanEnrol refuses; kAlreadyExists as AddCredential.
   virtual Result<Credential> Rebind(OrganisationId org, CredentialId old_id,
-                                    const NewCredential& replacement,
-                                    std::string_view actor) = 0;
+                                    const NewCredential& replacement, std::string_view actor) = 0;
   // Issuer CRL import (DESIGN.md §3 keyed serial, P4): in one transaction, every active or
   // suspended credential of `org` whose keyed serial is in `keyed_serials` becomes revoked
   // (reason "revoked by issuer CRL", status_changed_at = at) with a kRevoked event each, and one
@@ -119,9 +118,9 @@ class Registry {
   // revoked or retired, and repeated serials are no error. `*marked` (when not null) receives the
   // number of credentials revoked. kInvalidArgument when a serial is not 32 bytes; kNotFound for
   // an unknown organisation. Committed durably.
-  virtual Status MarkRevokedByKeyedSerials(OrganisationId org,
-                                           std::span<const Bytes> keyed_serials, TimePoint at,
-                                           std::string_view actor, std::size_t* marked) = 0;
+  virtual Status MarkRevokedByKeyedSerials(OrganisationId org, std::span<const Bytes> keyed_serials,
+                                           TimePoint at, std::string_view actor,
+                                           std::size_t* marked) = 0;
 
   // --- Admin events --------------------------------------------------------------------------
 

@@ -59,8 +59,12 @@ StaffRef Ref(int n) {
 }
 
 NewStaff Person(int n, TimePoint from) {
-  return NewStaff{Ref(n), "E" + std::to_string(1000 + n), "Person " + std::to_string(n),
-                  "Department " + std::to_string(n % 3), from, std::nullopt};
+  return NewStaff{Ref(n),
+                  "E" + std::to_string(1000 + n),
+                  "Person " + std::to_string(n),
+                  "Department " + std::to_string(n % 3),
+                  from,
+                  std::nullopt};
 }
 
 NewCredential Jpki(int n, TimePoint now) {
@@ -327,7 +331,8 @@ TEST_P(RegistryConformanceTest, ListStaffRejectsBadPaging) {
 
 TEST_P(RegistryConformanceTest, UpdatesStaffStatusWithAnEvent) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
   ASSERT_THAT(registry().UpdateStaffStatus(org.id, staff.id, StaffStatus::kSuspended, kSecurity),
               IsOk());
   ASSERT_OK_AND_ASSIGN(const Staff updated, registry().GetStaff(org.id, staff.id));
@@ -349,7 +354,8 @@ TEST_P(RegistryConformanceTest, UpdatesStaffStatusWithAnEvent) {
 
 TEST_P(RegistryConformanceTest, LeavingRetiresUsableCredentials) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
   ASSERT_OK_AND_ASSIGN(const Staff colleague,
                        registry().AddStaff(org.id, Person(2, clock_.Now()), kHr));
   ASSERT_OK_AND_ASSIGN(const Credential active,
@@ -398,7 +404,8 @@ TEST_P(RegistryConformanceTest, LeavingRetiresUsableCredentials) {
 
 TEST_P(RegistryConformanceTest, UpdatesStaffValidity) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
   const TimePoint from = clock_.Now() + hours(24);
   const TimePoint until = clock_.Now() + hours(48);
   ASSERT_THAT(registry().UpdateStaffValidity(org.id, staff.id, from, until, kHr), IsOk());
@@ -420,7 +427,8 @@ TEST_P(RegistryConformanceTest, UpdatesStaffValidity) {
 
 TEST_P(RegistryConformanceTest, EnrolsAndFindsCredentials) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
   clock_.Advance(milliseconds(250));
   const NewCredential jpki = Jpki(1, clock_.Now());
   ASSERT_OK_AND_ASSIGN(const Credential c, registry().AddCredential(org.id, staff.id, jpki, kHr));
@@ -439,7 +447,8 @@ TEST_P(RegistryConformanceTest, EnrolsAndFindsCredentials) {
 
   ASSERT_OK_AND_ASSIGN(const Credential by_id, registry().GetCredential(org.id, c.id));
   EXPECT_EQ(by_id, c);
-  ASSERT_OK_AND_ASSIGN(const Credential by_psn, registry().FindCredentialByPseudonym(org.id, Psn(1)));
+  ASSERT_OK_AND_ASSIGN(const Credential by_psn,
+                       registry().FindCredentialByPseudonym(org.id, Psn(1)));
   EXPECT_EQ(by_psn, c);
   ASSERT_OK_AND_ASSIGN(const Credential by_serial,
                        registry().FindCredentialByKeyedSerial(org.id, Serial(1)));
@@ -460,9 +469,9 @@ TEST_P(RegistryConformanceTest, EnrolsAndFindsCredentials) {
 
 TEST_P(RegistryConformanceTest, BadgesMayLackAKeyedSerial) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
-  const NewCredential badge{CredentialKind::kBadge, Psn(7), std::nullopt,
-                            clock_.Now() + hours(24)};
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  const NewCredential badge{CredentialKind::kBadge, Psn(7), std::nullopt, clock_.Now() + hours(24)};
   ASSERT_OK_AND_ASSIGN(const Credential c, registry().AddCredential(org.id, staff.id, badge, kHr));
   EXPECT_EQ(c.keyed_serial, std::nullopt);
   // Two badges without serials do not collide.
@@ -471,7 +480,8 @@ TEST_P(RegistryConformanceTest, BadgesMayLackAKeyedSerial) {
   ASSERT_OK_AND_ASSIGN(const Credential f,
                        registry().AddCredential(org.id, staff.id, free_area, kHr));
   EXPECT_EQ(f.kind, CredentialKind::kFreeArea);
-  ASSERT_OK_AND_ASSIGN(const Credential found, registry().FindCredentialByPseudonym(org.id, Psn(8)));
+  ASSERT_OK_AND_ASSIGN(const Credential found,
+                       registry().FindCredentialByPseudonym(org.id, Psn(8)));
   EXPECT_EQ(found, f);
 
   NewCredential jpki_without_serial = Jpki(9, clock_.Now());
@@ -498,8 +508,7 @@ TEST_P(RegistryConformanceTest, PseudonymsAndSerialsAreUniquePerOrganisation) {
   EXPECT_THAT(registry().AddCredential(a.id, s2.id, same_serial, kHr),
               StatusIs(StatusCode::kAlreadyExists, HasSubstr("keyed serial")));
   // Even a retired credential keeps its pseudonym: a pseudonym names one credential, ever.
-  ASSERT_THAT(registry().SetCredentialStatus(a.id, first.id, CredentialStatus::kRetired, "",
-                                             kHr),
+  ASSERT_THAT(registry().SetCredentialStatus(a.id, first.id, CredentialStatus::kRetired, "", kHr),
               IsOk());
   EXPECT_THAT(registry().AddCredential(a.id, s2.id, Jpki(1, clock_.Now()), kHr),
               StatusIs(StatusCode::kAlreadyExists));
@@ -507,8 +516,10 @@ TEST_P(RegistryConformanceTest, PseudonymsAndSerialsAreUniquePerOrganisation) {
   // Another organisation is another namespace.
   ASSERT_OK_AND_ASSIGN(const Credential in_b,
                        registry().AddCredential(b.id, s3.id, Jpki(1, clock_.Now()), kHr));
-  ASSERT_OK_AND_ASSIGN(const Credential found_a, registry().FindCredentialByPseudonym(a.id, Psn(1)));
-  ASSERT_OK_AND_ASSIGN(const Credential found_b, registry().FindCredentialByPseudonym(b.id, Psn(1)));
+  ASSERT_OK_AND_ASSIGN(const Credential found_a,
+                       registry().FindCredentialByPseudonym(a.id, Psn(1)));
+  ASSERT_OK_AND_ASSIGN(const Credential found_b,
+                       registry().FindCredentialByPseudonym(b.id, Psn(1)));
   EXPECT_EQ(found_a.id, first.id);
   EXPECT_EQ(found_b.id, in_b.id);
   EXPECT_THAT(registry().GetCredential(b.id, first.id), StatusIs(StatusCode::kNotFound));
@@ -558,16 +569,19 @@ TEST_P(RegistryConformanceTest, ListsCredentialsOfOneStaffMember) {
                        registry().AddCredential(org.id, s2.id, Jpki(2, clock_.Now()), kHr));
   ASSERT_OK_AND_ASSIGN(const Credential c3,
                        registry().AddCredential(org.id, s1.id, Jpki(3, clock_.Now()), kHr));
-  ASSERT_OK_AND_ASSIGN(const std::vector<Credential> of_s1, registry().ListCredentials(org.id, s1.id));
+  ASSERT_OK_AND_ASSIGN(const std::vector<Credential> of_s1,
+                       registry().ListCredentials(org.id, s1.id));
   EXPECT_THAT(of_s1, ElementsAre(c1, c3));
-  ASSERT_OK_AND_ASSIGN(const std::vector<Credential> of_s2, registry().ListCredentials(org.id, s2.id));
+  ASSERT_OK_AND_ASSIGN(const std::vector<Credential> of_s2,
+                       registry().ListCredentials(org.id, s2.id));
   EXPECT_THAT(of_s2, ElementsAre(c2));
   EXPECT_THAT(registry().ListCredentials(org.id, StaffId(99)), StatusIs(StatusCode::kNotFound));
 }
 
 TEST_P(RegistryConformanceTest, CredentialLifeCycle) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
   ASSERT_OK_AND_ASSIGN(const Credential c,
                        registry().AddCredential(org.id, staff.id, Jpki(1, clock_.Now()), kHr));
 
@@ -589,12 +603,12 @@ TEST_P(RegistryConformanceTest, CredentialLifeCycle) {
   EXPECT_EQ(now.status_reason, "reported lost");
 
   clock_.Advance(milliseconds(10));
-  ASSERT_THAT(registry().SetCredentialStatus(org.id, c.id, CredentialStatus::kActive, "found",
-                                             kSecurity),
-              IsOk());
-  ASSERT_THAT(registry().SetCredentialStatus(org.id, c.id, CredentialStatus::kRevoked,
-                                             "stolen", kSecurity),
-              IsOk());
+  ASSERT_THAT(
+      registry().SetCredentialStatus(org.id, c.id, CredentialStatus::kActive, "found", kSecurity),
+      IsOk());
+  ASSERT_THAT(
+      registry().SetCredentialStatus(org.id, c.id, CredentialStatus::kRevoked, "stolen", kSecurity),
+      IsOk());
   EXPECT_THAT(registry().SetCredentialStatus(org.id, c.id, CredentialStatus::kActive, "", kHr),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("revoked")));
   EXPECT_THAT(registry().SetCredentialStatus(org.id, c.id, CredentialStatus::kSuspended, "", kHr),
@@ -602,9 +616,9 @@ TEST_P(RegistryConformanceTest, CredentialLifeCycle) {
   EXPECT_THAT(registry().SetCredentialStatus(org.id, c.id, CredentialStatus::kRevoked,
                                              "card 123456789012", kHr),
               StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_THAT(registry().SetCredentialStatus(org.id, CredentialId(99), CredentialStatus::kRevoked,
-                                             "", kHr),
-              StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(
+      registry().SetCredentialStatus(org.id, CredentialId(99), CredentialStatus::kRevoked, "", kHr),
+      StatusIs(StatusCode::kNotFound));
 
   const std::vector<AdminEvent> events = Events(registry(), org.id);
   ASSERT_THAT(Actions(events),
@@ -620,7 +634,8 @@ TEST_P(RegistryConformanceTest, CredentialLifeCycle) {
 
 TEST_P(RegistryConformanceTest, RebindRetiresTheOldCredentialAndEnrolsTheNew) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
   ASSERT_OK_AND_ASSIGN(const Credential old,
                        registry().AddCredential(org.id, staff.id, Jpki(1, clock_.Now()), kHr));
   clock_.Advance(hours(24));
@@ -637,9 +652,11 @@ TEST_P(RegistryConformanceTest, RebindRetiresTheOldCredentialAndEnrolsTheNew) {
   EXPECT_EQ(retired.replaced_by, renewed.id);
   EXPECT_EQ(retired.status_changed_at, renewed.enrolled_at);
   // The door lookup of the old card finds it retired; the new one finds the new credential.
-  ASSERT_OK_AND_ASSIGN(const Credential by_old, registry().FindCredentialByPseudonym(org.id, Psn(1)));
+  ASSERT_OK_AND_ASSIGN(const Credential by_old,
+                       registry().FindCredentialByPseudonym(org.id, Psn(1)));
   EXPECT_EQ(by_old.status, CredentialStatus::kRetired);
-  ASSERT_OK_AND_ASSIGN(const Credential by_new, registry().FindCredentialByPseudonym(org.id, Psn(2)));
+  ASSERT_OK_AND_ASSIGN(const Credential by_new,
+                       registry().FindCredentialByPseudonym(org.id, Psn(2)));
   EXPECT_EQ(by_new, renewed);
 
   const std::vector<AdminEvent> events = Events(registry(), org.id);
@@ -653,9 +670,9 @@ TEST_P(RegistryConformanceTest, RebindRetiresTheOldCredentialAndEnrolsTheNew) {
   // A retired credential cannot be replaced again; a suspended one can.
   EXPECT_THAT(registry().Rebind(org.id, old.id, Jpki(3, clock_.Now()), kHr),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("retired")));
-  ASSERT_THAT(registry().SetCredentialStatus(org.id, renewed.id, CredentialStatus::kSuspended,
-                                             "lost", kHr),
-              IsOk());
+  ASSERT_THAT(
+      registry().SetCredentialStatus(org.id, renewed.id, CredentialStatus::kSuspended, "lost", kHr),
+      IsOk());
   EXPECT_THAT(registry().Rebind(org.id, renewed.id, Jpki(3, clock_.Now()), kHr), IsOk());
   EXPECT_THAT(registry().Rebind(org.id, CredentialId(99), Jpki(4, clock_.Now()), kHr),
               StatusIs(StatusCode::kNotFound));
@@ -673,8 +690,7 @@ TEST_P(RegistryConformanceTest, RebindIsAtomicWhenTheNewPseudonymIsTaken) {
   clock_.Advance(hours(1));
   NewCredential taken = Jpki(3, clock_.Now());
   taken.pseudonym = Psn(2);
-  EXPECT_THAT(registry().Rebind(org.id, old.id, taken, kHr),
-              StatusIs(StatusCode::kAlreadyExists));
+  EXPECT_THAT(registry().Rebind(org.id, old.id, taken, kHr), StatusIs(StatusCode::kAlreadyExists));
   ASSERT_OK_AND_ASSIGN(const Contents after, ReadContents(registry()));
   EXPECT_EQ(after, before);
   ASSERT_OK_AND_ASSIGN(const Credential still, registry().GetCredential(org.id, old.id));
@@ -686,8 +702,10 @@ TEST_P(RegistryConformanceTest, RebindIsAtomicWhenTheNewPseudonymIsTaken) {
 // may remain.
 TEST_P(RegistryConformanceTest, AFailedEventWriteUndoesTheWholeChange) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff leaver, registry().AddStaff(org.id, Person(2, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff leaver,
+                       registry().AddStaff(org.id, Person(2, clock_.Now()), kHr));
   ASSERT_OK_AND_ASSIGN(const Credential c,
                        registry().AddCredential(org.id, staff.id, Jpki(1, clock_.Now()), kHr));
   ASSERT_THAT(registry().AddCredential(org.id, leaver.id, Jpki(2, clock_.Now()), kHr), IsOk());
@@ -705,15 +723,15 @@ TEST_P(RegistryConformanceTest, AFailedEventWriteUndoesTheWholeChange) {
               ::testing::Not(IsOk()));
   EXPECT_THAT(registry().AddCredential(org.id, staff.id, Jpki(3, clock_.Now()), kHr),
               ::testing::Not(IsOk()));
-  EXPECT_THAT(registry().SetCredentialStatus(org.id, c.id, CredentialStatus::kSuspended, "lost",
-                                             kHr),
-              ::testing::Not(IsOk()));
+  EXPECT_THAT(
+      registry().SetCredentialStatus(org.id, c.id, CredentialStatus::kSuspended, "lost", kHr),
+      ::testing::Not(IsOk()));
   EXPECT_THAT(registry().Rebind(org.id, c.id, Jpki(4, clock_.Now()), kHr), ::testing::Not(IsOk()));
   EXPECT_THAT(registry().MarkRevokedByKeyedSerials(org.id, serials, clock_.Now(), kHr, &marked),
               ::testing::Not(IsOk()));
   EXPECT_EQ(marked, 0u);
-  EXPECT_THAT(registry().AppendEvent(org.id, {AdminAction::kStaffUpdated, staff.id, std::nullopt,
-                                              kHr, "note"}),
+  EXPECT_THAT(registry().AppendEvent(
+                  org.id, {AdminAction::kStaffUpdated, staff.id, std::nullopt, kHr, "note"}),
               ::testing::Not(IsOk()));
   ASSERT_OK_AND_ASSIGN(const Contents during, ReadContents(registry()));
   EXPECT_EQ(during, before);
@@ -738,15 +756,15 @@ TEST_P(RegistryConformanceTest, MarksCredentialsRevokedByKeyedSerials) {
     creds.push_back(c);
   }
   // creds[2] suspended, creds[3] already revoked, creds[4] retired, creds[5] not in the CRL.
-  ASSERT_THAT(registry().SetCredentialStatus(a.id, creds[2].id, CredentialStatus::kSuspended,
-                                             "lost", kHr),
-              IsOk());
-  ASSERT_THAT(registry().SetCredentialStatus(a.id, creds[3].id, CredentialStatus::kRevoked,
-                                             "stolen", kHr),
-              IsOk());
-  ASSERT_THAT(registry().SetCredentialStatus(a.id, creds[4].id, CredentialStatus::kRetired, "",
-                                             kHr),
-              IsOk());
+  ASSERT_THAT(
+      registry().SetCredentialStatus(a.id, creds[2].id, CredentialStatus::kSuspended, "lost", kHr),
+      IsOk());
+  ASSERT_THAT(
+      registry().SetCredentialStatus(a.id, creds[3].id, CredentialStatus::kRevoked, "stolen", kHr),
+      IsOk());
+  ASSERT_THAT(
+      registry().SetCredentialStatus(a.id, creds[4].id, CredentialStatus::kRetired, "", kHr),
+      IsOk());
   // Organisation B enrolled a card with the same keyed serial as creds[0]: B's own CRL import
   // decides about it.
   ASSERT_OK_AND_ASSIGN(const Credential in_b,
@@ -759,7 +777,8 @@ TEST_P(RegistryConformanceTest, MarksCredentialsRevokedByKeyedSerials) {
   ASSERT_THAT(registry().MarkRevokedByKeyedSerials(a.id, crl, at, "crl-import", &marked), IsOk());
   EXPECT_EQ(marked, 3u);
 
-  ASSERT_OK_AND_ASSIGN(const std::vector<Credential> after, registry().ListCredentials(a.id, sa.id));
+  ASSERT_OK_AND_ASSIGN(const std::vector<Credential> after,
+                       registry().ListCredentials(a.id, sa.id));
   ASSERT_THAT(after, SizeIs(6));
   for (int i : {0, 1, 2}) {
     EXPECT_EQ(after[i].status, CredentialStatus::kRevoked) << i;
@@ -785,8 +804,8 @@ TEST_P(RegistryConformanceTest, MarksCredentialsRevokedByKeyedSerials) {
     revoked_ids.push_back(events[i].credential->value());
   }
   std::sort(revoked_ids.begin(), revoked_ids.end());
-  EXPECT_THAT(revoked_ids, ElementsAre(creds[0].id.value(), creds[1].id.value(),
-                                       creds[2].id.value()));
+  EXPECT_THAT(revoked_ids,
+              ElementsAre(creds[0].id.value(), creds[1].id.value(), creds[2].id.value()));
   EXPECT_THAT(Events(registry(), b.id), SizeIs(3));  // created, staff, enrolled
 
   // Importing the same CRL again revokes nothing more.
@@ -796,27 +815,27 @@ TEST_P(RegistryConformanceTest, MarksCredentialsRevokedByKeyedSerials) {
 
 TEST_P(RegistryConformanceTest, MarkRevokedEdgeCases) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
   ASSERT_OK_AND_ASSIGN(const Credential c,
                        registry().AddCredential(org.id, staff.id, Jpki(1, clock_.Now()), kHr));
   std::size_t marked = 99;
-  ASSERT_THAT(registry().MarkRevokedByKeyedSerials(org.id, {}, clock_.Now(), kHr, &marked),
-              IsOk());
+  ASSERT_THAT(registry().MarkRevokedByKeyedSerials(org.id, {}, clock_.Now(), kHr, &marked), IsOk());
   EXPECT_EQ(marked, 0u);
   EXPECT_EQ(Events(registry(), org.id)[0].detail, "0 keyed serials, 0 credentials revoked");
 
   const std::vector<Bytes> bad = {Serial(1), Bytes(31, 0)};
   EXPECT_THAT(registry().MarkRevokedByKeyedSerials(org.id, bad, clock_.Now(), kHr, &marked),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("#1")));
-  EXPECT_THAT(registry().MarkRevokedByKeyedSerials(OrganisationId(99), {}, clock_.Now(), kHr,
-                                                   nullptr),
-              StatusIs(StatusCode::kNotFound));
+  EXPECT_THAT(
+      registry().MarkRevokedByKeyedSerials(OrganisationId(99), {}, clock_.Now(), kHr, nullptr),
+      StatusIs(StatusCode::kNotFound));
   ASSERT_OK_AND_ASSIGN(const Credential unchanged, registry().GetCredential(org.id, c.id));
   EXPECT_EQ(unchanged.status, CredentialStatus::kActive);
 
   // A long list (a full issuer CRL) with the match near its end; `marked` may be null.
   std::vector<Bytes> long_list;
-  for (int i = 0; i < 6000; ++i) long_list.push_back(Serial(10000 + i));
+  for (int i = 0; i < 20000; ++i) long_list.push_back(Serial(100000 + i));
   long_list.push_back(Serial(1));
   ASSERT_THAT(registry().MarkRevokedByKeyedSerials(org.id, long_list, clock_.Now(), kHr, nullptr),
               IsOk());
@@ -829,7 +848,8 @@ TEST_P(RegistryConformanceTest, MarkRevokedEdgeCases) {
 TEST_P(RegistryConformanceTest, AppendsAndListsEventsNewestFirst) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
   ASSERT_OK_AND_ASSIGN(const Organisation other, registry().CreateOrganisation("Agency B", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
   ASSERT_OK_AND_ASSIGN(const Credential c,
                        registry().AddCredential(org.id, staff.id, Jpki(1, clock_.Now()), kHr));
   std::vector<AdminEvent> appended;
@@ -868,23 +888,25 @@ TEST_P(RegistryConformanceTest, AppendsAndListsEventsNewestFirst) {
 TEST_P(RegistryConformanceTest, AppendEventChecksItsInput) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
   ASSERT_OK_AND_ASSIGN(const Organisation other, registry().CreateOrganisation("Agency B", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
-  EXPECT_THAT(registry().AppendEvent(other.id, {AdminAction::kStaffUpdated, staff.id,
-                                                std::nullopt, kHr, ""}),
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  EXPECT_THAT(registry().AppendEvent(other.id,
+                                     {AdminAction::kStaffUpdated, staff.id, std::nullopt, kHr, ""}),
               StatusIs(StatusCode::kNotFound));
-  EXPECT_THAT(registry().AppendEvent(org.id, {AdminAction::kStaffUpdated, std::nullopt,
-                                              CredentialId(5), kHr, ""}),
+  EXPECT_THAT(registry().AppendEvent(
+                  org.id, {AdminAction::kStaffUpdated, std::nullopt, CredentialId(5), kHr, ""}),
               StatusIs(StatusCode::kNotFound));
-  EXPECT_THAT(registry().AppendEvent(OrganisationId(99), {AdminAction::kStaffUpdated,
-                                                          std::nullopt, std::nullopt, kHr, ""}),
+  EXPECT_THAT(registry().AppendEvent(OrganisationId(99), {AdminAction::kStaffUpdated, std::nullopt,
+                                                          std::nullopt, kHr, ""}),
               StatusIs(StatusCode::kNotFound));
-  EXPECT_THAT(registry().AppendEvent(org.id, {AdminAction::kStaffUpdated, staff.id, std::nullopt,
-                                              "", ""}),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("actor")));
-  EXPECT_THAT(registry().AppendEvent(org.id, {AdminAction::kStaffUpdated, staff.id, std::nullopt,
-                                              kHr, "number 1234 5678 9012 is fine, 123456789012 "
-                                                   "is not"}),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("Individual Number")));
+  EXPECT_THAT(
+      registry().AppendEvent(org.id, {AdminAction::kStaffUpdated, staff.id, std::nullopt, "", ""}),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("actor")));
+  EXPECT_THAT(
+      registry().AppendEvent(org.id, {AdminAction::kStaffUpdated, staff.id, std::nullopt, kHr,
+                                      "number 1234 5678 9012 is fine, 123456789012 "
+                                      "is not"}),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("Individual Number")));
   EXPECT_THAT(registry().AppendEvent(org.id, {AdminAction::kStaffUpdated, staff.id, std::nullopt,
                                               kHr, std::string(kMaxDetailLength + 1, 'x')}),
               StatusIs(StatusCode::kInvalidArgument));
@@ -895,18 +917,20 @@ TEST_P(RegistryConformanceTest, AppendEventChecksItsInput) {
 
 TEST_P(RegistryConformanceTest, ASecondConnectionSeesCommittedChanges) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
-  ASSERT_OK_AND_ASSIGN(const Staff staff, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<Registry> second, harness().Open(clock_));
   ASSERT_OK_AND_ASSIGN(const Staff seen, second->GetStaff(org.id, staff.id));
   EXPECT_EQ(seen, staff);
   ASSERT_OK_AND_ASSIGN(const Credential c,
                        second->AddCredential(org.id, staff.id, Jpki(1, clock_.Now()), kHr));
-  ASSERT_OK_AND_ASSIGN(const Credential found, registry().FindCredentialByPseudonym(org.id, Psn(1)));
+  ASSERT_OK_AND_ASSIGN(const Credential found,
+                       registry().FindCredentialByPseudonym(org.id, Psn(1)));
   EXPECT_EQ(found, c);
   // Both connections write in turn.
-  ASSERT_THAT(registry().SetCredentialStatus(org.id, c.id, CredentialStatus::kSuspended, "lost",
-                                             kHr),
-              IsOk());
+  ASSERT_THAT(
+      registry().SetCredentialStatus(org.id, c.id, CredentialStatus::kSuspended, "lost", kHr),
+      IsOk());
   ASSERT_OK_AND_ASSIGN(const Credential suspended, second->GetCredential(org.id, c.id));
   EXPECT_EQ(suspended.status, CredentialStatus::kSuspended);
   second.reset();

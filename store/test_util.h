@@ -14,8 +14,8 @@
 // ASSERT_OK_AND_ASSIGN(auto x, Fn()); fails the test (and returns) when Fn() is not OK.
 #define ASSERT_OK_AND_ASSIGN(lhs, expr) \
   ASSERT_OK_AND_ASSIGN_IMPL_(SEKISHO_CONCAT_(sekisho_assert_result_, __LINE__), lhs, expr)
-#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr)            \
-  auto tmp = (expr);                                          \
+#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr)                   \
+  auto tmp = (expr);                                                 \
   ASSERT_TRUE(tmp.ok()) << #expr << ": " << tmp.status().ToString(); \
   lhs = std::move(tmp).value()
 

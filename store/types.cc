@@ -9,8 +9,8 @@ namespace sekisho::store {
 namespace {
 
 template <typename E, std::size_t N>
-Result<E> ParseName(std::string_view what, std::string_view name,
-                    const std::array<E, N>& values, std::string_view (*to_name)(E)) {
+Result<E> ParseName(std::string_view what, std::string_view name, const std::array<E, N>& values,
+                    std::string_view (*to_name)(E)) {
   for (E value : values) {
     if (to_name(value) == name) return value;
   }
@@ -29,13 +29,18 @@ constexpr std::array kStaffStatuses = {StaffStatus::kActive, StaffStatus::kSuspe
                                        StaffStatus::kLeft};
 constexpr std::array kCredentialKinds = {CredentialKind::kJpki, CredentialKind::kBadge,
                                          CredentialKind::kFreeArea};
-constexpr std::array kCredentialStatuses = {CredentialStatus::kActive,
-                                            CredentialStatus::kSuspended,
+constexpr std::array kCredentialStatuses = {CredentialStatus::kActive, CredentialStatus::kSuspended,
                                             CredentialStatus::kRevoked, CredentialStatus::kRetired};
 constexpr std::array kAdminActions = {
-    AdminAction::kOrganisationCreated, AdminAction::kStaffAdded, AdminAction::kStaffUpdated,
-    AdminAction::kEnrolled,            AdminAction::kRebound,    AdminAction::kSuspended,
-    AdminAction::kReinstated,          AdminAction::kRevoked,    AdminAction::kRetired,
+    AdminAction::kOrganisationCreated,
+    AdminAction::kStaffAdded,
+    AdminAction::kStaffUpdated,
+    AdminAction::kEnrolled,
+    AdminAction::kRebound,
+    AdminAction::kSuspended,
+    AdminAction::kReinstated,
+    AdminAction::kRevoked,
+    AdminAction::kRetired,
     AdminAction::kCrlImported,
 };
 
@@ -59,44 +64,64 @@ Result<StaffRef> StaffRef::FromBytes(ByteView bytes) {
 
 std::string_view StaffStatusName(StaffStatus status) {
   switch (status) {
-    case StaffStatus::kActive: return "active";
-    case StaffStatus::kSuspended: return "suspended";
-    case StaffStatus::kLeft: return "left";
+    case StaffStatus::kActive:
+      return "active";
+    case StaffStatus::kSuspended:
+      return "suspended";
+    case StaffStatus::kLeft:
+      return "left";
   }
   return "unknown";
 }
 
 std::string_view CredentialKindName(CredentialKind kind) {
   switch (kind) {
-    case CredentialKind::kJpki: return "jpki";
-    case CredentialKind::kBadge: return "badge";
-    case CredentialKind::kFreeArea: return "free-area";
+    case CredentialKind::kJpki:
+      return "jpki";
+    case CredentialKind::kBadge:
+      return "badge";
+    case CredentialKind::kFreeArea:
+      return "free-area";
   }
   return "unknown";
 }
 
 std::string_view CredentialStatusName(CredentialStatus status) {
   switch (status) {
-    case CredentialStatus::kActive: return "active";
-    case CredentialStatus::kSuspended: return "suspended";
-    case CredentialStatus::kRevoked: return "revoked";
-    case CredentialStatus::kRetired: return "retired";
+    case CredentialStatus::kActive:
+      return "active";
+    case CredentialStatus::kSuspended:
+      return "suspended";
+    case CredentialStatus::kRevoked:
+      return "revoked";
+    case CredentialStatus::kRetired:
+      return "retired";
   }
   return "unknown";
 }
 
 std::string_view AdminActionName(AdminAction action) {
   switch (action) {
-    case AdminAction::kOrganisationCreated: return "organisation-created";
-    case AdminAction::kStaffAdded: return "staff-added";
-    case AdminAction::kStaffUpdated: return "staff-updated";
-    case AdminAction::kEnrolled: return "enrolled";
-    case AdminAction::kRebound: return "rebound";
-    case AdminAction::kSuspended: return "suspended";
-    case AdminAction::kReinstated: return "reinstated";
-    case AdminAction::kRevoked: return "revoked";
-    case AdminAction::kRetired: return "retired";
-    case AdminAction::kCrlImported: return "crl-imported";
+    case AdminAction::kOrganisationCreated:
+      return "organisation-created";
+    case AdminAction::kStaffAdded:
+      return "staff-added";
+    case AdminAction::kStaffUpdated:
+      return "staff-updated";
+    case AdminAction::kEnrolled:
+      return "enrolled";
+    case AdminAction::kRebound:
+      return "rebound";
+    case AdminAction::kSuspended:
+      return "suspended";
+    case AdminAction::kReinstated:
+      return "reinstated";
+    case AdminAction::kRevoked:
+      return "revoked";
+    case AdminAction::kRetired:
+      return "retired";
+    case AdminAction::kCrlImported:
+      return "crl-imported";
   }
   return "unknown";
 }
@@ -122,8 +147,8 @@ std::int64_t ToUnixMillis(TimePoint t) {
 }
 
 TimePoint FromUnixMillis(std::int64_t millis) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
-      std::chrono::milliseconds(millis)));
+  return TimePoint(
+      std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(millis)));
 }
 
 std::string EncodePageToken(std::int64_t last_id) { return "after:" + std::to_string(last_id); }

@@ -147,10 +147,10 @@ struct Credential {
   std::optional<Bytes> keyed_serial;
   TimePoint not_after;
   CredentialStatus status = CredentialStatus::kActive;
-  std::string status_reason;  // empty while active; set by the change that left kActive
+  std::string status_reason;    // why the status last changed; empty until the first change
   TimePoint status_changed_at;  // enrolment time until the first status change
   TimePoint enrolled_at;
-  std::string enrolled_by;  // the actor who enrolled it
+  std::string enrolled_by;                  // the actor who enrolled it
   std::optional<CredentialId> replaced_by;  // set when retired by a rebind
   friend bool operator==(const Credential&, const Credential&) = default;
 };

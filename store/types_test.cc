@@ -59,11 +59,10 @@ TEST(EnumNamesTest, RoundTripEveryValue) {
     ASSERT_THAT(parsed, IsOk());
     EXPECT_EQ(*parsed, s);
   }
-  for (AdminAction a :
-       {AdminAction::kOrganisationCreated, AdminAction::kStaffAdded, AdminAction::kStaffUpdated,
-        AdminAction::kEnrolled, AdminAction::kRebound, AdminAction::kSuspended,
-        AdminAction::kReinstated, AdminAction::kRevoked, AdminAction::kRetired,
-        AdminAction::kCrlImported}) {
+  for (AdminAction a : {AdminAction::kOrganisationCreated, AdminAction::kStaffAdded,
+                        AdminAction::kStaffUpdated, AdminAction::kEnrolled, AdminAction::kRebound,
+                        AdminAction::kSuspended, AdminAction::kReinstated, AdminAction::kRevoked,
+                        AdminAction::kRetired, AdminAction::kCrlImported}) {
     const Result<AdminAction> parsed = ParseAdminAction(AdminActionName(a));
     ASSERT_THAT(parsed, IsOk());
     EXPECT_EQ(*parsed, a);
@@ -92,8 +91,8 @@ TEST(EnumNamesTest, UnknownNamesAreRefused) {
 TEST(UnixMillisTest, ConvertsAndTruncatesTowardsThePast) {
   const TimePoint t = FromUnixSeconds(1743465600) + std::chrono::microseconds(123999);
   EXPECT_EQ(ToUnixMillis(t), 1743465600123);
-  EXPECT_EQ(FromUnixMillis(1743465600123), FromUnixSeconds(1743465600) +
-                                               std::chrono::milliseconds(123));
+  EXPECT_EQ(FromUnixMillis(1743465600123),
+            FromUnixSeconds(1743465600) + std::chrono::milliseconds(123));
   EXPECT_EQ(TruncateToMillis(t), FromUnixMillis(1743465600123));
   // Before the epoch, truncation still goes to the earlier millisecond.
   EXPECT_EQ(ToUnixMillis(FromUnixSeconds(0) - std::chrono::microseconds(1)), -1);

@@ -128,13 +128,18 @@ Status CheckCanEnrol(const Staff& staff, const NewCredential& credential, TimePo
 }
 
 Result<AdminAction> CredentialTransition(CredentialStatus from, CredentialStatus to) {
-  const bool from_usable = from == CredentialStatus::kActive || from == CredentialStatus::kSuspended;
+  const bool from_usable =
+      from == CredentialStatus::kActive || from == CredentialStatus::kSuspended;
   if (from_usable && from != to) {
     switch (to) {
-      case CredentialStatus::kActive: return AdminAction::kReinstated;
-      case CredentialStatus::kSuspended: return AdminAction::kSuspended;
-      case CredentialStatus::kRevoked: return AdminAction::kRevoked;
-      case CredentialStatus::kRetired: return AdminAction::kRetired;
+      case CredentialStatus::kActive:
+        return AdminAction::kReinstated;
+      case CredentialStatus::kSuspended:
+        return AdminAction::kSuspended;
+      case CredentialStatus::kRevoked:
+        return AdminAction::kRevoked;
+      case CredentialStatus::kRetired:
+        return AdminAction::kRetired;
     }
   }
   return FailedPreconditionError("credential is " + std::string(CredentialStatusName(from)) +

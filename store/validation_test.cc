@@ -14,8 +14,8 @@ using ::testing::HasSubstr;
 const TimePoint kNow = FromUnixSeconds(1743465600);
 
 NewStaff ValidStaff() {
-  return NewStaff{*StaffRef::FromBytes(Bytes(16, 1)), "E1001", "Hanako Yamada", "", kNow,
-                  std::nullopt};
+  return NewStaff{
+      *StaffRef::FromBytes(Bytes(16, 1)), "E1001", "Hanako Yamada", "", kNow, std::nullopt};
 }
 
 NewCredential ValidJpki() {
@@ -86,12 +86,12 @@ TEST(ValidateNewCredentialTest, ChecksSizesAndTheSerialOfJpki) {
   EXPECT_THAT(ValidateNewCredential(ValidJpki()), IsOk());
   NewCredential c = ValidJpki();
   c.pseudonym = Bytes(33, 0);
-  EXPECT_THAT(ValidateNewCredential(c), StatusIs(StatusCode::kInvalidArgument,
-                                                 "pseudonym: expected 32 bytes, got 33"));
+  EXPECT_THAT(ValidateNewCredential(c),
+              StatusIs(StatusCode::kInvalidArgument, "pseudonym: expected 32 bytes, got 33"));
   c = ValidJpki();
   c.keyed_serial = Bytes();
-  EXPECT_THAT(ValidateNewCredential(c), StatusIs(StatusCode::kInvalidArgument,
-                                                 "keyed serial: expected 32 bytes, got 0"));
+  EXPECT_THAT(ValidateNewCredential(c),
+              StatusIs(StatusCode::kInvalidArgument, "keyed serial: expected 32 bytes, got 0"));
   c = ValidJpki();
   c.keyed_serial.reset();
   EXPECT_THAT(ValidateNewCredential(c), StatusIs(StatusCode::kInvalidArgument));
@@ -104,8 +104,8 @@ TEST(ValidateKeyedSerialsTest, NamesTheFirstBadSerial) {
   EXPECT_THAT(ValidateKeyedSerials(good), IsOk());
   EXPECT_THAT(ValidateKeyedSerials({}), IsOk());
   const std::vector<Bytes> bad = {Bytes(32, 1), Bytes(32, 2), Bytes(20, 3)};
-  EXPECT_THAT(ValidateKeyedSerials(bad), StatusIs(StatusCode::kInvalidArgument,
-                                                  "keyed serial #2: expected 32 bytes, got 20"));
+  EXPECT_THAT(ValidateKeyedSerials(bad),
+              StatusIs(StatusCode::kInvalidArgument, "keyed serial #2: expected 32 bytes, got 20"));
 }
 
 TEST(ValidatePageRequestTest, ChecksLimitAndToken) {
@@ -170,9 +170,9 @@ TEST(CredentialTransitionTest, FollowsTheLifeCycleTable) {
       ASSERT_THAT(action, IsOk());
       EXPECT_EQ(*action, *c.action);
     } else {
-      EXPECT_THAT(action, StatusIs(StatusCode::kFailedPrecondition,
-                                   HasSubstr("cannot become " +
-                                             std::string(CredentialStatusName(c.to)))));
+      EXPECT_THAT(action,
+                  StatusIs(StatusCode::kFailedPrecondition,
+                           HasSubstr("cannot become " + std::string(CredentialStatusName(c.to)))));
     }
   }
 }

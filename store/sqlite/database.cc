@@ -60,8 +60,8 @@ Statement& Statement::BindInt(int index, std::int64_t value) {
 }
 
 Statement& Statement::BindText(int index, std::string_view value) {
-  return Bound(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                   SQLITE_UTF8));
+  return Bound(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
 Statement& Statement::BindBlob(int index, ByteView value) {
@@ -125,8 +125,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& pa
   const std::string context = "opening database " + path.string();
   if (rc != SQLITE_OK) {
     const int system_errno = handle != nullptr ? sqlite3_system_errno(handle) : 0;
-    Status status = SqliteError(rc, context,
-                                handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc));
+    Status status =
+        SqliteError(rc, context, handle != nullptr ? sqlite3_errmsg(handle) : sqlite3_errstr(rc));
     sqlite3_close_v2(handle);
     if ((rc & 0xFF) == SQLITE_CANTOPEN) {
       if (system_errno == ENOENT) return Status(StatusCode::kNotFound, status.message());
@@ -137,8 +137,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& pa
     return status;
   }
   sqlite3_extended_result_codes(handle, 1);
-  const auto timeout_ms = std::min<std::chrono::milliseconds::rep>(
-      options.busy_timeout.count(), std::numeric_limits<int>::max());
+  const auto timeout_ms = std::min<std::chrono::milliseconds::rep>(options.busy_timeout.count(),
+                                                                   std::numeric_limits<int>::max());
   sqlite3_busy_timeout(handle, static_cast<int>(timeout_ms));
 
   std::unique_ptr<Database> db(new Database(handle, path, options.busy_timeout));
@@ -161,10 +161,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& pa
                                    mode + "); the file system may not support shared memory");
   }
   RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = NORMAL").WithContext(context));
-  RETURN_IF_ERROR(db->Exec("PRAGMA cache_size = " + std::to_string(-options.cache_kib))
-                      .WithContext(context));
-  RETURN_IF_ERROR(db->Exec("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes))
-                      .WithContext(context));
+  RETURN_IF_ERROR(
+      db->Exec("PRAGMA cache_size = " + std::to_string(-options.cache_kib)).WithContext(context));
+  RETURN_IF_ERROR(
+      db->Exec("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes)).WithContext(context));
   return db;
 }
 

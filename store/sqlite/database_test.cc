@@ -26,7 +26,8 @@ Bytes ReadFile(const std::filesystem::path& path) {
 
 void WriteFile(const std::filesystem::path& path, ByteView bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 class DatabaseTest : public ::testing::Test {
@@ -36,8 +37,8 @@ class DatabaseTest : public ::testing::Test {
 };
 
 TEST_F(DatabaseTest, OpensWithTheDocumentedSettings) {
-  ASSERT_OK_AND_ASSIGN(auto db, Database::Open(Path(), {std::chrono::milliseconds(1234), 2048,
-                                                         1 << 20}));
+  ASSERT_OK_AND_ASSIGN(auto db,
+                       Database::Open(Path(), {std::chrono::milliseconds(1234), 2048, 1 << 20}));
   EXPECT_EQ(db->path(), Path());
   EXPECT_EQ(db->busy_timeout(), std::chrono::milliseconds(1234));
   ASSERT_OK_AND_ASSIGN(const std::string mode, db->QueryText("PRAGMA journal_mode"));
@@ -64,8 +65,8 @@ TEST_F(DatabaseTest, UnwritableDirectoryIsPermissionDenied) {
   if (::geteuid() == 0) GTEST_SKIP() << "root may write anywhere";
   const auto locked = dir_.path() / "locked";
   std::filesystem::create_directory(locked);
-  std::filesystem::permissions(locked, std::filesystem::perms::owner_read |
-                                           std::filesystem::perms::owner_exec);
+  std::filesystem::permissions(
+      locked, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
   EXPECT_THAT(Database::Open(locked / "test.db"), StatusIs(StatusCode::kPermissionDenied));
   std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
 }
@@ -229,8 +230,7 @@ TEST_F(DatabaseTest, ASecondWriterWaitsThenGetsUnavailable) {
   ASSERT_THAT(first->Exec("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1)"), IsOk());
   ASSERT_OK_AND_ASSIGN(auto second, Database::Open(Path(), {std::chrono::milliseconds(20)}));
   ASSERT_OK_AND_ASSIGN(Transaction holding, Transaction::Begin(*first));
-  EXPECT_THAT(Transaction::Begin(*second),
-              StatusIs(StatusCode::kUnavailable, HasSubstr("locked")));
+  EXPECT_THAT(Transaction::Begin(*second), StatusIs(StatusCode::kUnavailable, HasSubstr("locked")));
   // Readers are not blocked by the writer (WAL).
   ASSERT_OK_AND_ASSIGN(const std::int64_t count, second->QueryInt("SELECT count(*) FROM t"));
   EXPECT_EQ(count, 1);

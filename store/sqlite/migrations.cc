@@ -98,8 +98,7 @@ Result<int> CheckSchema(Database& db, std::span<const Migration> migrations) {
   const std::int64_t objects = header.ColumnInt(2);
   header.Reset();
   const std::string where = "database " + db.path().string();
-  if (application_id != kApplicationId &&
-      (application_id != 0 || version != 0 || objects != 0)) {
+  if (application_id != kApplicationId && (application_id != 0 || version != 0 || objects != 0)) {
     return FailedPreconditionError(where + " is not a Sekisho registry (application id " +
                                    std::to_string(application_id) + ")");
   }

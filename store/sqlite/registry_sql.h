@@ -37,14 +37,13 @@ inline constexpr std::string_view kListStaff =
 inline constexpr std::string_view kListStaffWithStatus =
     "SELECT " SEKISHO_STAFF_COLUMNS
     " FROM staff WHERE org_id = ?1 AND status = ?2 AND id > ?3 ORDER BY id LIMIT ?4";
-inline constexpr std::string_view kUpdateStaffStatus =
-    "UPDATE staff SET status = ?2 WHERE id = ?1";
+inline constexpr std::string_view kUpdateStaffStatus = "UPDATE staff SET status = ?2 WHERE id = ?1";
 inline constexpr std::string_view kUpdateStaffValidity =
     "UPDATE staff SET valid_from = ?2, valid_until = ?3 WHERE id = ?1";
 #undef SEKISHO_STAFF_COLUMNS
 
 // --- credentials ---
-#define SEKISHO_CREDENTIAL_COLUMNS                                                           \
+#define SEKISHO_CREDENTIAL_COLUMNS                                                          \
   "id, org_id, staff_id, kind, pseudonym, keyed_serial, not_after, status, status_reason, " \
   "status_changed_at, enrolled_at, enrolled_by, replaced_by"
 inline constexpr std::string_view kInsertCredential =

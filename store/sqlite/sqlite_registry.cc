@@ -143,8 +143,7 @@ Result<std::unique_ptr<SqliteRegistry>> SqliteRegistry::Open(const std::filesyst
 Result<std::unique_ptr<SqliteRegistry>> SqliteRegistry::Open(const std::filesystem::path& path,
                                                              const Clock& clock,
                                                              const Options& options) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
-                   Database::Open(path, options.database));
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path, options.database));
   RETURN_IF_ERROR(Migrate(*db).WithContext("opening registry " + path.string()));
   return std::unique_ptr<SqliteRegistry>(new SqliteRegistry(std::move(db), clock, options));
 }
@@ -174,8 +173,8 @@ Result<Organisation> SqliteRegistry::CreateOrganisation(std::string_view name,
   }
   const Organisation organisation{OrganisationId(db_->LastInsertRowId()), std::string(name), now};
   RETURN_IF_ERROR(InsertEventLocked(organisation.id, now,
-                                    {AdminAction::kOrganisationCreated, std::nullopt,
-                                     std::nullopt, std::string(actor), ""})
+                                    {AdminAction::kOrganisationCreated, std::nullopt, std::nullopt,
+                                     std::string(actor), ""})
                       .status());
   RETURN_IF_ERROR(transaction.Commit());
   return organisation;
@@ -231,16 +230,16 @@ Result<Staff> SqliteRegistry::AddStaff(OrganisationId org, const NewStaff& staff
     ASSIGN_OR_RETURN(const bool exists, s->BindBlob(1, staff.staff_ref.view()).Step());
     if (exists) return AlreadyExistsError("this staff reference is taken");
   }
-  Staff added{StaffId(),
-              org,
-              staff.staff_ref,
-              staff.staff_number,
-              staff.display_name,
-              staff.department,
-              StaffStatus::kActive,
-              TruncateToMillis(staff.valid_from),
-              staff.valid_until ? std::optional(TruncateToMillis(*staff.valid_until))
-                                : std::nullopt};
+  Staff added{
+      StaffId(),
+      org,
+      staff.staff_ref,
+      staff.staff_number,
+      staff.display_name,
+      staff.department,
+      StaffStatus::kActive,
+      TruncateToMillis(staff.valid_from),
+      staff.valid_until ? std::optional(TruncateToMillis(*staff.valid_until)) : std::nullopt};
   {
     ASSIGN_OR_RETURN(StatementLease s, db_->Cached(sql::kInsertStaff));
     s->BindInt(1, org.value())
@@ -254,8 +253,8 @@ Result<Staff> SqliteRegistry::AddStaff(OrganisationId org, const NewStaff& staff
   }
   added.id = StaffId(db_->LastInsertRowId());
   RETURN_IF_ERROR(
-      InsertEventLocked(org, Now(), {AdminAction::kStaffAdded, added.id, std::nullopt,
-                                     std::string(actor), ""})
+      InsertEventLocked(org, Now(),
+                        {AdminAction::kStaffAdded, added.id, std::nullopt, std::string(actor), ""})
           .status());
   RETURN_IF_ERROR(transaction.Commit());
   return added;
@@ -272,8 +271,7 @@ Result<Staff> SqliteRegistry::StaffLocked(OrganisationId org, StaffId id) {
   return ReadOne<Staff>(*s, &ReadStaff, StaffText(id) + " of " + OrgText(org));
 }
 
-Result<Staff> SqliteRegistry::FindStaffByNumber(OrganisationId org,
-                                                std::string_view staff_number) {
+Result<Staff> SqliteRegistry::FindStaffByNumber(OrganisationId org, std::string_view staff_number) {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(StatementLease s, db_->Cached(sql::kStaffByNumber));
   s->BindInt(1, org.value()).BindText(2, staff_number);
@@ -321,9 +319,10 @@ Status SqliteRegistry::UpdateStaffStatus(OrganisationId org, StaffId id, StaffSt
   }
   const std::string detail = "status " + std::string(StaffStatusName(staff.status)) + " -> " +
                              std::string(StaffStatusName(status));
-  RETURN_IF_ERROR(InsertEventLocked(org, now, {AdminAction::kStaffUpdated, id, std::nullopt,
-                                               std::string(actor), detail})
-                      .status());
+  RETURN_IF_ERROR(
+      InsertEventLocked(org, now,
+                        {AdminAction::kStaffUpdated, id, std::nullopt, std::string(actor), detail})
+          .status());
   if (status == StaffStatus::kLeft) {
     std::vector<Credential> credentials;
     {
@@ -337,8 +336,8 @@ Status SqliteRegistry::UpdateStaffStatus(OrganisationId org, StaffId id, StaffSt
           UpdateCredentialStatusLocked(c.id, CredentialStatus::kRetired, kStaffLeftReason, now));
       const std::string retired = std::string(CredentialStatusName(c.status)) + " -> retired (" +
                                   std::string(kStaffLeftReason) + ")";
-      RETURN_IF_ERROR(InsertEventLocked(org, now, {AdminAction::kRetired, id, c.id,
-                                                   std::string(actor), retired})
+      RETURN_IF_ERROR(InsertEventLocked(
+                          org, now, {AdminAction::kRetired, id, c.id, std::string(actor), retired})
                           .status());
     }
   }
@@ -358,8 +357,9 @@ Status SqliteRegistry::UpdateStaffValidity(OrganisationId org, StaffId id, TimeP
     s->BindInt(1, id.value()).BindInt(2, ToUnixMillis(valid_from));
     RETURN_IF_ERROR(BindOptionalTime(*s, 3, valid_until).Run());
   }
-  RETURN_IF_ERROR(InsertEventLocked(org, Now(), {AdminAction::kStaffUpdated, id, std::nullopt,
-                                                 std::string(actor), "validity changed"})
+  RETURN_IF_ERROR(InsertEventLocked(org, Now(),
+                                    {AdminAction::kStaffUpdated, id, std::nullopt,
+                                     std::string(actor), "validity changed"})
                       .status());
   return transaction.Commit();
 }
@@ -377,10 +377,10 @@ Result<Credential> SqliteRegistry::AddCredential(OrganisationId org, StaffId sta
   const TimePoint now = Now();
   RETURN_IF_ERROR(CheckCanEnrol(staff, credential, now));
   ASSIGN_OR_RETURN(Credential added, InsertCredentialLocked(org, staff, credential, actor, now));
-  RETURN_IF_ERROR(
-      InsertEventLocked(org, now, {AdminAction::kEnrolled, staff.id, added.id, std::string(actor),
-                                   "kind " + std::string(CredentialKindName(added.kind))})
-          .status());
+  RETURN_IF_ERROR(InsertEventLocked(org, now,
+                                    {AdminAction::kEnrolled, staff.id, added.id, std::string(actor),
+                                     "kind " + std::string(CredentialKindName(added.kind))})
+                      .status());
   RETURN_IF_ERROR(transaction.Commit());
   return added;
 }
@@ -402,8 +402,8 @@ Result<Credential> SqliteRegistry::InsertCredentialLocked(OrganisationId org, co
     ASSIGN_OR_RETURN(const bool exists,
                      s->BindInt(1, org.value()).BindBlob(2, *credential.keyed_serial).Step());
     if (exists) {
-      return AlreadyExistsError("this keyed serial is already enrolled in " + OrgText(org) +
-                                " (" + CredentialText(CredentialId(s->ColumnInt(0))) + ")");
+      return AlreadyExistsError("this keyed serial is already enrolled in " + OrgText(org) + " (" +
+                                CredentialText(CredentialId(s->ColumnInt(0))) + ")");
     }
   }
   Credential added;
@@ -462,8 +462,7 @@ Result<Credential> SqliteRegistry::FindCredentialByKeyedSerial(OrganisationId or
   return ReadOne<Credential>(*s, &ReadCredential, "credential with this keyed serial");
 }
 
-Result<std::vector<Credential>> SqliteRegistry::ListCredentials(OrganisationId org,
-                                                                StaffId staff) {
+Result<std::vector<Credential>> SqliteRegistry::ListCredentials(OrganisationId org, StaffId staff) {
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(StaffLocked(org, staff).status());
   ASSIGN_OR_RETURN(StatementLease s, db_->Cached(sql::kCredentialsOfStaff));
@@ -533,20 +532,18 @@ Result<Credential> SqliteRegistry::Rebind(OrganisationId org, CredentialId old_i
     ASSIGN_OR_RETURN(StatementLease s, db_->Cached(sql::kSetReplacedBy));
     RETURN_IF_ERROR(s->BindInt(1, old_id.value()).BindInt(2, added.id.value()).Run());
   }
-  RETURN_IF_ERROR(InsertEventLocked(org, now,
-                                    {AdminAction::kRebound, staff.id, added.id,
-                                     std::string(actor),
-                                     CredentialText(old_id) + " replaced by " +
-                                         CredentialText(added.id)})
-                      .status());
+  RETURN_IF_ERROR(
+      InsertEventLocked(org, now,
+                        {AdminAction::kRebound, staff.id, added.id, std::string(actor),
+                         CredentialText(old_id) + " replaced by " + CredentialText(added.id)})
+          .status());
   RETURN_IF_ERROR(transaction.Commit());
   return added;
 }
 
 Status SqliteRegistry::MarkRevokedByKeyedSerials(OrganisationId org,
-                                                 std::span<const Bytes> keyed_serials,
-                                                 TimePoint at, std::string_view actor,
-                                                 std::size_t* marked) {
+                                                 std::span<const Bytes> keyed_serials, TimePoint at,
+                                                 std::string_view actor, std::size_t* marked) {
   if (marked != nullptr) *marked = 0;
   RETURN_IF_ERROR(ValidateKeyedSerials(keyed_serials));
   RETURN_IF_ERROR(ValidateActor(actor));
@@ -557,16 +554,17 @@ Status SqliteRegistry::MarkRevokedByKeyedSerials(OrganisationId org,
   ASSIGN_OR_RETURN(std::vector<CrlMatchRow> matches, MatchCrlLocked(org, keyed_serials));
   for (const auto& [id, staff] : matches) {
     RETURN_IF_ERROR(UpdateCredentialStatusLocked(id, CredentialStatus::kRevoked, kCrlReason, at));
-    RETURN_IF_ERROR(InsertEventLocked(org, at, {AdminAction::kRevoked, staff, id,
-                                                std::string(actor), std::string(kCrlReason)})
+    RETURN_IF_ERROR(InsertEventLocked(org, at,
+                                      {AdminAction::kRevoked, staff, id, std::string(actor),
+                                       std::string(kCrlReason)})
                         .status());
   }
   const std::string summary = Str(static_cast<std::int64_t>(keyed_serials.size())) +
-                              " keyed serials, " +
-                              Str(static_cast<std::int64_t>(matches.size())) +
+                              " keyed serials, " + Str(static_cast<std::int64_t>(matches.size())) +
                               " credentials revoked";
-  RETURN_IF_ERROR(InsertEventLocked(org, at, {AdminAction::kCrlImported, std::nullopt,
-                                              std::nullopt, std::string(actor), summary})
+  RETURN_IF_ERROR(InsertEventLocked(org, at,
+                                    {AdminAction::kCrlImported, std::nullopt, std::nullopt,
+                                     std::string(actor), summary})
                       .status());
   RETURN_IF_ERROR(transaction.Commit());
   if (marked != nullptr) *marked = matches.size();
@@ -622,8 +620,7 @@ Result<std::vector<SqliteRegistry::CrlMatchRow>> SqliteRegistry::MatchCrlByScan(
     while (true) {
       ASSIGN_OR_RETURN(const bool row, s->Step());
       if (!row) break;
-      rows.push_back(
-          {{CredentialId(s->ColumnInt(0)), StaffId(s->ColumnInt(1))}, s->ColumnBlob(2)});
+      rows.push_back({{CredentialId(s->ColumnInt(0)), StaffId(s->ColumnInt(1))}, s->ColumnBlob(2)});
     }
   }
   // Keys view the serials in `rows`, which no longer changes size.

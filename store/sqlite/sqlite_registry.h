@@ -28,8 +28,9 @@ class SqliteRegistry final : public Registry {
     kScanAndHash,  // read the organisation's usable keyed serials once, match in a hash table
     kTempTable,    // load the serials into a temporary table and join in SQL
   };
-  // kAuto probes the index for lists up to this many serials.
-  static constexpr std::size_t kAutoProbeLimit = 4096;
+  // kAuto probes the index for lists up to this many serials (delta CRLs) and scans beyond
+  // (full CRLs); docs/decisions/registry-crl-matching.md has the measurements.
+  static constexpr std::size_t kAutoProbeLimit = 16384;
 
   struct Options {
     Database::Options database;
@@ -60,8 +61,7 @@ class SqliteRegistry final : public Registry {
   Status UpdateStaffStatus(OrganisationId org, StaffId id, StaffStatus status,
                            std::string_view actor) override;
   Status UpdateStaffValidity(OrganisationId org, StaffId id, TimePoint valid_from,
-                             std::optional<TimePoint> valid_until,
-                             std::string_view actor) override;
+                             std::optional<TimePoint> valid_until, std::string_view actor) override;
 
   Result<Credential> AddCredential(OrganisationId org, StaffId staff,
                                    const NewCredential& credential,
@@ -97,8 +97,8 @@ class SqliteRegistry final : public Registry {
   Result<Credential> CredentialLocked(OrganisationId org, CredentialId id);
   // Inserts an active credential after checking that its pseudonym and keyed serial are free.
   Result<Credential> InsertCredentialLocked(OrganisationId org, const Staff& staff,
-                                            const NewCredential& credential,
-                                            std::string_view actor, TimePoint now);
+                                            const NewCredential& credential, std::string_view actor,
+                                            TimePoint now);
   Status UpdateCredentialStatusLocked(CredentialId id, CredentialStatus status,
                                       std::string_view reason, TimePoint at);
   Result<AdminEvent> InsertEventLocked(OrganisationId org, TimePoint at,

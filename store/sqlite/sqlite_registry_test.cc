@@ -34,7 +34,8 @@ Bytes ReadFile(const std::filesystem::path& path) {
 
 void WriteFile(const std::filesystem::path& path, ByteView bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 bool Contains(ByteView haystack, std::string_view needle) {
@@ -66,10 +67,10 @@ class SqliteHarness final : public RegistryHarness {
   std::filesystem::path path_ = dir_.path() / "registry.db";
 };
 
-INSTANTIATE_TEST_SUITE_P(
-    Sqlite, RegistryConformanceTest,
-    ::testing::Values(RegistryBackend{"Sqlite", [] { return std::make_unique<SqliteHarness>(); }}),
-    &store::testing::RegistryBackendName);
+INSTANTIATE_TEST_SUITE_P(Sqlite, RegistryConformanceTest,
+                         ::testing::Values(RegistryBackend{
+                             "Sqlite", [] { return std::make_unique<SqliteHarness>(); }}),
+                         &store::testing::RegistryBackendName);
 
 class SqliteRegistryTest : public ::testing::Test {
  protected:
@@ -80,8 +81,12 @@ class SqliteRegistryTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(org_, registry.CreateOrganisation("Ministry A", "hr"));
     for (int i = 0; i < count; ++i) {
       SeededRandom random(static_cast<std::uint64_t>(i) + 1);
-      const NewStaff person{StaffRef::Generate(random), "E" + std::to_string(i),
-                            "Person " + std::to_string(i), "", clock_.Now(), std::nullopt};
+      const NewStaff person{StaffRef::Generate(random),
+                            "E" + std::to_string(i),
+                            "Person " + std::to_string(i),
+                            "",
+                            clock_.Now(),
+                            std::nullopt};
       ASSERT_OK_AND_ASSIGN(const Staff staff, registry.AddStaff(org_.id, person, "hr"));
       const NewCredential credential{CredentialKind::kJpki, random.Generate(32), SerialBytes(i),
                                      clock_.Now() + std::chrono::hours(24 * 365)};
@@ -115,7 +120,8 @@ TEST_F(SqliteRegistryTest, LookupsUseTheirIndexes) {
     std::string_view sql;
     std::string_view plan;
   } cases[] = {
-      {sql::kCredentialByPseudonym, "USING INDEX credentials_org_pseudonym (org_id=? AND pseudonym=?)"},
+      {sql::kCredentialByPseudonym,
+       "USING INDEX credentials_org_pseudonym (org_id=? AND pseudonym=?)"},
       {sql::kCredentialByKeyedSerial,
        "USING INDEX credentials_org_keyed_serial (org_id=? AND keyed_serial=?)"},
       {sql::kCrlProbe, "USING INDEX credentials_org_keyed_serial (org_id=? AND keyed_serial=?)"},
@@ -184,8 +190,9 @@ TEST_F(SqliteRegistryTest, AMissingDirectoryIsNotFound) {
 }
 
 TEST_F(SqliteRegistryTest, ALockedStoreIsUnavailableForWritesButReadable) {
-  ASSERT_OK_AND_ASSIGN(auto registry,
-                       SqliteRegistry::Open(Path(), clock_, {{.busy_timeout = std::chrono::milliseconds(30)}}));
+  ASSERT_OK_AND_ASSIGN(
+      auto registry,
+      SqliteRegistry::Open(Path(), clock_, {{.busy_timeout = std::chrono::milliseconds(30)}}));
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry->CreateOrganisation("Ministry A", "hr"));
   ASSERT_OK_AND_ASSIGN(auto other, Database::Open(Path()));
   ASSERT_OK_AND_ASSIGN(Transaction holding, Transaction::Begin(*other));
@@ -221,8 +228,12 @@ TEST_F(SqliteRegistryTest, TwoConnectionsWriteConcurrently) {
   auto add = [&](Registry* registry, int base, Status* result) {
     SeededRandom random(static_cast<std::uint64_t>(base));
     for (int i = 0; i < 40; ++i) {
-      const NewStaff person{StaffRef::Generate(random), "E" + std::to_string(base + i), "P", "",
-                            clock_.Now(), std::nullopt};
+      const NewStaff person{StaffRef::Generate(random),
+                            "E" + std::to_string(base + i),
+                            "P",
+                            "",
+                            clock_.Now(),
+                            std::nullopt};
       *result = registry->AddStaff(org.id, person, "hr").status();
       if (!result->ok()) return;
     }
@@ -249,7 +260,7 @@ TEST_F(SqliteRegistryTest, EveryCrlMatchPlanGivesTheSameResult) {
     std::vector<Bytes> crl;
     for (int i = 0; i < 30; i += 3) crl.push_back(SerialBytes(i));
     for (int i = 100; i < 150; ++i) crl.push_back(SerialBytes(i));  // not enrolled
-    crl.push_back(SerialBytes(3));                                    // repeated
+    crl.push_back(SerialBytes(3));                                  // repeated
     std::size_t marked = 0;
     ASSERT_THAT(registry->MarkRevokedByKeyedSerials(org_.id, crl, clock_.Now(), "crl", &marked),
                 IsOk());
@@ -283,8 +294,8 @@ TEST_F(SqliteRegistryTest, TheSchemaHasNoColumnForCardData) {
     if (!row) break;
     ++count;
     const std::string column = columns.ColumnText(1);
-    for (const char* forbidden : {"number", "mynumber", "individual", "cert", "spki",
-                                  "public_key", "pin", "serial", "card", "address", "birth"}) {
+    for (const char* forbidden : {"number", "mynumber", "individual", "cert", "spki", "public_key",
+                                  "pin", "serial", "card", "address", "birth"}) {
       if (column == "staff_number" || column == "keyed_serial") continue;
       EXPECT_THAT(column, ::testing::Not(HasSubstr(forbidden)))
           << columns.ColumnText(0) << "." << column;
@@ -299,12 +310,15 @@ TEST_F(SqliteRegistryTest, RefusedFreeTextNeverReachesTheFile) {
     ASSERT_OK_AND_ASSIGN(auto registry, SqliteRegistry::Open(Path(), clock_));
     Populate(*registry, 1);
     ASSERT_OK_AND_ASSIGN(const Staff staff, registry->FindStaffByNumber(org_.id, "E0"));
-    EXPECT_THAT(registry->AppendEvent(org_.id, {AdminAction::kStaffUpdated, staff.id,
-                                                std::nullopt, "hr",
-                                                std::string("checked ") + kIndividualNumber}),
+    EXPECT_THAT(registry->AppendEvent(org_.id, {AdminAction::kStaffUpdated, staff.id, std::nullopt,
+                                                "hr", std::string("checked ") + kIndividualNumber}),
                 StatusIs(StatusCode::kInvalidArgument));
-    NewStaff person{StaffRef::Generate(*std::make_unique<SeededRandom>(77)), "E9",
-                    std::string("Name ") + kIndividualNumber, "", clock_.Now(), std::nullopt};
+    NewStaff person{StaffRef::Generate(*std::make_unique<SeededRandom>(77)),
+                    "E9",
+                    std::string("Name ") + kIndividualNumber,
+                    "",
+                    clock_.Now(),
+                    std::nullopt};
     EXPECT_THAT(registry->AddStaff(org_.id, person, "hr"), StatusIs(StatusCode::kInvalidArgument));
     EXPECT_FALSE(Contains(ReadFile(Path().string() + "-wal"), kIndividualNumber));
   }
