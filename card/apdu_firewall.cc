@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <set>
 #include <span>
 
 #include "card/mynumber_card.h"
@@ -223,17 +222,18 @@ struct ApduFirewall::Verdict {
   enum class Effect { kNone, kSelectApplication, kSelectFile, kReadBySfi };
 
   bool allowed = false;
+  AllowedCommand command;  // when allowed
   RefusalReason reason = RefusalReason::kMalformedApdu;
-  std::string what;     // the command and its target, for messages and the audit trail
+  std::string what;     // when refused: the command and its target
   std::string message;  // the whole refusal message
   Effect effect = Effect::kNone;
   std::size_t application = 0;  // kSelectApplication
   std::uint16_t file = 0;       // kSelectFile, kReadBySfi
 
-  static Verdict Allow(std::string what, Effect effect = Effect::kNone) {
+  static Verdict Allow(AllowedCommand command, Effect effect = Effect::kNone) {
     Verdict v;
     v.allowed = true;
-    v.what = std::move(what);
+    v.command = command;
     v.effect = effect;
     return v;
   }
@@ -278,24 +278,25 @@ std::string_view RefusalReasonName(RefusalReason reason) {
 
 Status FirewallPolicy::Validate() const {
   if (use.empty()) return InvalidArgumentError("firewall policy: the use has no name");
-  std::set<Bytes> aids;
-  for (const ApplicationRule& app : applications) {
-    if (app.aid.empty() || app.aid.size() > 16) {
-      return InvalidArgumentError("firewall policy '" + use + "': AID of " + app.name + " has " +
-                                  std::to_string(app.aid.size()) + " bytes, expected 1-16");
+  // Policies hold a handful of rules: pairwise comparison, no allocation.
+  for (auto app = applications.begin(); app != applications.end(); ++app) {
+    if (app->aid.empty() || app->aid.size() > 16) {
+      return InvalidArgumentError("firewall policy '" + use + "': AID of " + app->name + " has " +
+                                  std::to_string(app->aid.size()) + " bytes, expected 1-16");
     }
-    if (!aids.insert(app.aid).second) {
-      return InvalidArgumentError("firewall policy '" + use + "': AID " + ToHex(app.aid) +
+    if (std::any_of(applications.begin(), app,
+                    [&](const ApplicationRule& earlier) { return earlier.aid == app->aid; })) {
+      return InvalidArgumentError("firewall policy '" + use + "': AID " + ToHex(app->aid) +
                                   " appears twice");
     }
-    std::set<std::uint16_t> fids;
-    for (const FileRule& file : app.files) {
-      if (!fids.insert(file.fid).second) {
-        return InvalidArgumentError("firewall policy '" + use + "': EF " + Hex16(file.fid) +
-                                    " appears twice in " + app.name);
+    for (auto file = app->files.begin(); file != app->files.end(); ++file) {
+      if (std::any_of(app->files.begin(), file,
+                      [&](const FileRule& earlier) { return earlier.fid == file->fid; })) {
+        return InvalidArgumentError("firewall policy '" + use + "': EF " + Hex16(file->fid) +
+                                    " appears twice in " + app->name);
       }
     }
-    for (const CommandRule& command : app.commands) {
+    for (const CommandRule& command : app->commands) {
       static constexpr std::uint8_t kFileRuled[] = {mn::kInsSelect,      mn::kInsReadBinary,
                                                     mn::kInsVerify,      mn::kInsComputeSignature,
                                                     mn::kInsGetResponse, 0x70};
@@ -309,7 +310,9 @@ Status FirewallPolicy::Validate() const {
   return OkStatus();
 }
 
-FirewallPolicy JpkiUserAuthenticationPolicy() {
+namespace {
+
+FirewallPolicy BuildJpkiUserAuthenticationPolicy() {
   ApplicationRule jpki;
   jpki.aid = AidBytes(mn::kJpkiAid);
   jpki.name = "the JPKI application (公的個人認証AP)";
@@ -330,18 +333,72 @@ FirewallPolicy JpkiUserAuthenticationPolicy() {
   return FirewallPolicy{"JPKI user authentication", {std::move(jpki)}};
 }
 
+}  // namespace
+
+const FirewallPolicy& JpkiUserAuthenticationPolicy() {
+  return *SharedJpkiUserAuthenticationPolicy();
+}
+
+const std::shared_ptr<const FirewallPolicy>& SharedJpkiUserAuthenticationPolicy() {
+  static const auto* const policy = new std::shared_ptr<const FirewallPolicy>(
+      std::make_shared<const FirewallPolicy>(BuildJpkiUserAuthenticationPolicy()));
+  return *policy;
+}
+
 Result<std::unique_ptr<ApduFirewall>> ApduFirewall::Create(CardChannel& inner,
                                                            FirewallPolicy policy) {
-  RETURN_IF_ERROR(policy.Validate());
+  return Create(inner, std::make_shared<const FirewallPolicy>(std::move(policy)));
+}
+
+Result<std::unique_ptr<ApduFirewall>> ApduFirewall::Create(
+    CardChannel& inner, std::shared_ptr<const FirewallPolicy> policy) {
+  if (policy == nullptr) return InvalidArgumentError("firewall policy: none given");
+  RETURN_IF_ERROR(policy->Validate());
   return std::unique_ptr<ApduFirewall>(new ApduFirewall(inner, std::move(policy)));
 }
 
-ApduFirewall::ApduFirewall(CardChannel& inner, FirewallPolicy policy)
+ApduFirewall::ApduFirewall(CardChannel& inner, std::shared_ptr<const FirewallPolicy> policy)
     : inner_(inner), policy_(std::move(policy)) {}
+
+std::vector<std::string> ApduFirewall::AllowedLog() const {
+  std::vector<std::string> lines;
+  lines.reserve(allowed_log_.size());
+  for (const AllowedCommand& command : allowed_log_) lines.push_back(Describe(command));
+  return lines;
+}
+
+// "READ BINARY by SFI of the authentication certificate (...) in the JPKI application (...)".
+std::string ApduFirewall::Describe(const AllowedCommand& command) const {
+  using Kind = AllowedCommand::Kind;
+  if (command.kind == Kind::kGetResponse) return "GET RESPONSE";
+  const ApplicationRule& app = policy_->applications[command.application];
+  const std::string_view how = command.by_sfi ? " by SFI" : "";
+  switch (command.kind) {
+    case Kind::kCommandRule:
+      return app.commands[command.rule].name + " in " + app.name;
+    case Kind::kSelectApplication:
+      return "SELECT of " + app.name;
+    case Kind::kSelectFile:
+      return "SELECT of " + DescribeFile(app, command.fid) + " in " + app.name;
+    case Kind::kReadBinary:
+      return "READ BINARY" + std::string(how) + " of " + DescribeFile(app, command.fid) + " in " +
+             app.name;
+    case Kind::kVerify:
+    case Kind::kVerifyQuery:
+      return (command.kind == Kind::kVerify ? "VERIFY" : "VERIFY (tries query)") +
+             std::string(how) + " of " + DescribeFile(app, command.fid) + " in " + app.name;
+    case Kind::kSign:
+      return "COMPUTE DIGITAL SIGNATURE" + std::string(how) + " with " +
+             DescribeFile(app, command.fid) + " in " + app.name;
+    case Kind::kGetResponse:
+      break;
+  }
+  return "GET RESPONSE";
+}
 
 std::optional<Bytes> ApduFirewall::SelectedApplication() const {
   if (!application_) return std::nullopt;
-  return policy_.applications[*application_].aid;
+  return policy_->applications[*application_].aid;
 }
 
 void ApduFirewall::Forget() {
@@ -362,7 +419,7 @@ ApduFirewall::Verdict ApduFirewall::Refuse(RefusalReason reason, std::string_vie
   Verdict v;
   v.reason = reason;
   v.what = std::string(what);
-  v.message = "APDU firewall: " + v.what + " is not allowed for " + policy_.use;
+  v.message = "APDU firewall: " + v.what + " is not allowed for " + policy_->use;
   if (!why.empty()) v.message += ": " + std::string(why);
   return v;
 }
@@ -386,9 +443,11 @@ Result<Bytes> ApduFirewall::Transmit(ByteView command) {
   }
 
   ++stats_.allowed;
-  if (allowed_log_.size() >= kAllowedLogLimit) allowed_log_.erase(allowed_log_.begin());
-  allowed_log_.push_back(verdict.what);
-  spdlog::debug("APDU firewall: allowed {}", verdict.what);
+  if (allowed_log_.size() >= kAllowedLogLimit) allowed_log_.pop_front();
+  allowed_log_.push_back(verdict.command);
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("APDU firewall: allowed {}", Describe(verdict.command));
+  }
   auto response = inner_.Transmit(command);
   if (!response.ok() || response->size() < 2) {
     // The card went away or answered garbage: nothing about its state is known any more.
@@ -446,11 +505,13 @@ ApduFirewall::Verdict ApduFirewall::Judge(ByteView raw) const {
 
   // Header-only rules of the selected application come first: they may name any class.
   if (application_ && !refused_application_select_) {
-    const ApplicationRule& app = policy_.applications[*application_];
-    for (const CommandRule& rule : app.commands) {
+    const ApplicationRule& app = policy_->applications[*application_];
+    for (std::size_t i = 0; i < app.commands.size(); ++i) {
+      const CommandRule& rule = app.commands[i];
       if (rule.cla == c.cla && rule.ins == c.ins && (!rule.p1 || *rule.p1 == c.p1) &&
           (!rule.p2 || *rule.p2 == c.p2)) {
-        return Verdict::Allow(rule.name + " in " + app.name);
+        return Verdict::Allow(
+            {.kind = AllowedCommand::Kind::kCommandRule, .application = *application_, .rule = i});
       }
     }
   }
@@ -458,9 +519,10 @@ ApduFirewall::Verdict ApduFirewall::Judge(ByteView raw) const {
   // The class byte: ISO/IEC 7816-4:2005 §5.1.1, Tables 2 and 3. First interindustry classes 00-1F
   // (and the card's proprietary 80-9F, coded alike): b5 chaining, b4-b3 secure messaging, b2-b1
   // channel. Further interindustry classes 40-7F always name a channel 4-19.
-  const std::string cla_hex = "CLA " + Hex8(c.cla);
+  // Messages only: built when a command is refused, never for one let through.
+  const auto cla_hex = [&c] { return "CLA " + Hex8(c.cla); };
   if (c.cla == 0xFF || (c.cla & 0xE0) == 0x20 || (c.cla & 0xE0) == 0xA0 || (c.cla & 0xC0) == 0xC0) {
-    return Refuse(RefusalReason::kClassNotAllowed, "a command with " + cla_hex,
+    return Refuse(RefusalReason::kClassNotAllowed, "a command with " + cla_hex(),
                   "reserved or proprietary class");
   }
   if ((c.cla & 0xC0) == 0x40) {
@@ -474,10 +536,10 @@ ApduFirewall::Verdict ApduFirewall::Judge(ByteView raw) const {
                   "only the basic channel 0 is used");
   }
   if ((c.cla & 0x0C) != 0) {
-    return Refuse(RefusalReason::kSecureMessaging, "secure messaging (" + cla_hex + ")");
+    return Refuse(RefusalReason::kSecureMessaging, "secure messaging (" + cla_hex() + ")");
   }
   if ((c.cla & 0x10) != 0) {
-    return Refuse(RefusalReason::kClassNotAllowed, "command chaining (" + cla_hex + ")");
+    return Refuse(RefusalReason::kClassNotAllowed, "command chaining (" + cla_hex() + ")");
   }
   // The class is now 00 or 80.
 
@@ -493,7 +555,7 @@ ApduFirewall::Verdict ApduFirewall::Judge(ByteView raw) const {
     case mn::kInsGetResponse:
       if (!interindustry) {
         return Refuse(RefusalReason::kClassNotAllowed,
-                      InstructionLabel(0x00, c.ins) + " with " + cla_hex);
+                      InstructionLabel(0x00, c.ins) + " with " + cla_hex());
       }
       break;
     case mn::kInsComputeSignature:
@@ -521,14 +583,14 @@ ApduFirewall::Verdict ApduFirewall::Judge(ByteView raw) const {
         return Refuse(RefusalReason::kNoPendingResponse, "GET RESPONSE",
                       "the card announced no further response bytes (61xx)");
       }
-      return Verdict::Allow("GET RESPONSE");
+      return Verdict::Allow({.kind = AllowedCommand::Kind::kGetResponse});
   }
 }
 
 // SELECT: ISO/IEC 7816-4:2005 §7.1.1, Table 39 (P1) and Table 40 (P2); the card's forms in
 // spec §1 (notes) and §3: 00 A4 04 0C <AID> and 00 A4 02 0C <FID>.
 ApduFirewall::Verdict ApduFirewall::JudgeSelect(const CommandApdu& c) const {
-  const std::string p2_hex = "P2=" + Hex8(c.p2);
+  const auto p2_hex = [&c] { return "P2=" + Hex8(c.p2); };
   const std::string_view only_0c = "only P2=0C (no response data) is allowed";
   switch (c.p1) {
     case 0x04: {
@@ -537,17 +599,20 @@ ApduFirewall::Verdict ApduFirewall::JudgeSelect(const CommandApdu& c) const {
                       "SELECT by DF name with a " + std::to_string(c.data.size()) + "-byte name",
                       "an AID has 1-16 bytes");
       }
-      const std::string target = "SELECT of " + DescribeApplication(policy_, c.data);
-      for (std::size_t i = 0; i < policy_.applications.size(); ++i) {
-        if (policy_.applications[i].aid != c.data) continue;
+      const auto target = [&] { return "SELECT of " + DescribeApplication(*policy_, c.data); };
+      for (std::size_t i = 0; i < policy_->applications.size(); ++i) {
+        if (policy_->applications[i].aid != c.data) continue;
         if (c.p2 != 0x0C) {
-          return Refuse(RefusalReason::kSelectFormNotAllowed, target + " with " + p2_hex, only_0c);
+          return Refuse(RefusalReason::kSelectFormNotAllowed, target() + " with " + p2_hex(),
+                        only_0c);
         }
-        Verdict v = Verdict::Allow(target, Verdict::Effect::kSelectApplication);
+        Verdict v =
+            Verdict::Allow({.kind = AllowedCommand::Kind::kSelectApplication, .application = i},
+                           Verdict::Effect::kSelectApplication);
         v.application = i;
         return v;
       }
-      return Refuse(RefusalReason::kApplicationNotAllowed, target);
+      return Refuse(RefusalReason::kApplicationNotAllowed, target());
     }
     case 0x00:
       if (c.data.empty() || (c.data.size() == 2 && c.data[0] == 0x3F && c.data[1] == 0x00)) {
@@ -560,7 +625,7 @@ ApduFirewall::Verdict ApduFirewall::JudgeSelect(const CommandApdu& c) const {
         return Refuse(RefusalReason::kNoApplicationSelected, "SELECT of an EF",
                       "no allowed application is selected");
       }
-      const ApplicationRule& app = policy_.applications[*application_];
+      const ApplicationRule& app = policy_->applications[*application_];
       if (refused_application_select_) {
         return Refuse(RefusalReason::kNoApplicationSelected, "SELECT of an EF",
                       "it follows the refused " + *refused_application_select_);
@@ -571,15 +636,18 @@ ApduFirewall::Verdict ApduFirewall::JudgeSelect(const CommandApdu& c) const {
                       "a file identifier has 2 bytes");
       }
       const std::uint16_t fid = ReadU16(c.data[0], c.data[1]);
-      const std::string target = "SELECT of " + DescribeFile(app, fid) + " in " + app.name;
+      const auto target = [&] { return "SELECT of " + DescribeFile(app, fid) + " in " + app.name; };
       const FileRule* file = FindFile(app, fid);
       if (file == nullptr || !file->select) {
-        return Refuse(RefusalReason::kFileNotAllowed, target);
+        return Refuse(RefusalReason::kFileNotAllowed, target());
       }
       if (c.p2 != 0x0C) {
-        return Refuse(RefusalReason::kSelectFormNotAllowed, target + " with " + p2_hex, only_0c);
+        return Refuse(RefusalReason::kSelectFormNotAllowed, target() + " with " + p2_hex(),
+                      only_0c);
       }
-      Verdict v = Verdict::Allow(target, Verdict::Effect::kSelectFile);
+      Verdict v = Verdict::Allow(
+          {.kind = AllowedCommand::Kind::kSelectFile, .fid = fid, .application = *application_},
+          Verdict::Effect::kSelectFile);
       v.file = fid;
       return v;
     }
@@ -600,7 +668,8 @@ ApduFirewall::Verdict ApduFirewall::JudgeSelect(const CommandApdu& c) const {
 // SIGNATURE (spec §3): each names its file either as the current EF or by short EF identifier.
 ApduFirewall::Verdict ApduFirewall::JudgeFileCommand(const CommandApdu& c,
                                                      std::string_view instruction) const {
-  const std::string op(instruction);
+  // Messages only: built when the command is refused.
+  const auto op = [instruction] { return std::string(instruction); };
   const bool read = c.ins == mn::kInsReadBinary;
   const bool verify = c.ins == mn::kInsVerify;
   const bool sign = c.ins == mn::kInsComputeSignature;
@@ -612,84 +681,89 @@ ApduFirewall::Verdict ApduFirewall::JudgeFileCommand(const CommandApdu& c,
     if ((c.p1 & 0x80) != 0) {
       const auto sfi = SfiIn(c.p1);
       if (!sfi) {
-        return Refuse(RefusalReason::kMalformedApdu, op + " with P1=" + Hex8(c.p1),
+        return Refuse(RefusalReason::kMalformedApdu, op() + " with P1=" + Hex8(c.p1),
                       "not a short EF identifier 1-30");
       }
       by_sfi = true;
       fid = *sfi;
     }
     if (!c.data.empty()) {
-      return Refuse(RefusalReason::kMalformedApdu, op + " with a data field");
+      return Refuse(RefusalReason::kMalformedApdu, op() + " with a data field");
     }
   } else {
     if (verify && c.p1 != 0x00) {
-      return Refuse(RefusalReason::kCommandNotAllowed, op + " with P1=" + Hex8(c.p1));
+      return Refuse(RefusalReason::kCommandNotAllowed, op() + " with P1=" + Hex8(c.p1));
     }
     if (c.p2 != 0x80) {
       const auto sfi = SfiIn(c.p2);
       if (!sfi) {
         if (verify) {
           return Refuse(RefusalReason::kCredentialNotAllowed,
-                        op + " of the reference data named by P2=" + Hex8(c.p2));
+                        op() + " of the reference data named by P2=" + Hex8(c.p2));
         }
         return Refuse(RefusalReason::kKeyNotAllowed,
-                      op + (c.p2 == 0x00 ? " with the application's default key (P2=00)"
-                                         : " with the key named by P2=" + Hex8(c.p2)));
+                      op() + (c.p2 == 0x00 ? " with the application's default key (P2=00)"
+                                           : " with the key named by P2=" + Hex8(c.p2)));
       }
       by_sfi = true;
       fid = *sfi;
     }
     if (sign && c.data.empty()) {
-      return Refuse(RefusalReason::kMalformedApdu, op + " without data to sign");
+      return Refuse(RefusalReason::kMalformedApdu, op() + " without data to sign");
     }
   }
 
   if (!application_) {
-    return Refuse(RefusalReason::kNoApplicationSelected, op, "no allowed application is selected");
+    return Refuse(RefusalReason::kNoApplicationSelected, instruction,
+                  "no allowed application is selected");
   }
-  const ApplicationRule& app = policy_.applications[*application_];
+  const ApplicationRule& app = policy_->applications[*application_];
   if (refused_application_select_) {
-    return Refuse(RefusalReason::kNoApplicationSelected, op,
+    return Refuse(RefusalReason::kNoApplicationSelected, instruction,
                   "it follows the refused " + *refused_application_select_);
   }
   if (!by_sfi) {
-    const std::string current = op + (sign ? " with" : " of") + " the current EF";
+    const auto current = [&] { return op() + (sign ? " with" : " of") + " the current EF"; };
     if (refused_file_select_) {
-      return Refuse(RefusalReason::kNoCurrentFile, current,
+      return Refuse(RefusalReason::kNoCurrentFile, current(),
                     "it follows the refused " + *refused_file_select_);
     }
     if (!current_file_) {
-      return Refuse(RefusalReason::kNoCurrentFile, current, "no EF is known to be current");
+      return Refuse(RefusalReason::kNoCurrentFile, current(), "no EF is known to be current");
     }
     fid = *current_file_;
   }
 
-  const std::string target = DescribeFile(app, fid) + " in " + app.name;
-  const std::string how = by_sfi ? " by SFI" : "";
+  const auto target = [&] {
+    return op() + (by_sfi ? " by SFI" : "") + (sign ? " with " : " of ") + DescribeFile(app, fid) +
+           " in " + app.name;
+  };
+  AllowedCommand allowed{.by_sfi = by_sfi, .fid = fid, .application = *application_};
   const FileRule* file = FindFile(app, fid);
   if (read) {
-    if (file == nullptr || !file->read) {
-      return Refuse(RefusalReason::kFileNotAllowed, op + how + " of " + target);
-    }
-    Verdict v = Verdict::Allow(op + how + " of " + target,
-                               by_sfi ? Verdict::Effect::kReadBySfi : Verdict::Effect::kNone);
+    if (file == nullptr || !file->read) return Refuse(RefusalReason::kFileNotAllowed, target());
+    allowed.kind = AllowedCommand::Kind::kReadBinary;
+    Verdict v =
+        Verdict::Allow(allowed, by_sfi ? Verdict::Effect::kReadBySfi : Verdict::Effect::kNone);
     v.file = fid;
     return v;
   }
   if (verify) {
     if (file == nullptr || !file->verify) {
-      return Refuse(RefusalReason::kCredentialNotAllowed, op + how + " of " + target);
+      return Refuse(RefusalReason::kCredentialNotAllowed, target());
     }
-    return Verdict::Allow(op + how + " of " + target);
+    allowed.kind =
+        c.data.empty() ? AllowedCommand::Kind::kVerifyQuery : AllowedCommand::Kind::kVerify;
+    return Verdict::Allow(allowed);
   }
-  if (file == nullptr || !file->sign) {
-    return Refuse(RefusalReason::kKeyNotAllowed, op + how + " with " + target);
-  }
+  if (file == nullptr || !file->sign) return Refuse(RefusalReason::kKeyNotAllowed, target());
   if (std::ranges::find(app.signature_schemes, c.p1) == app.signature_schemes.end()) {
     return Refuse(RefusalReason::kSignatureSchemeNotAllowed,
-                  op + " with scheme P1=" + Hex8(c.p1) + " and " + target);
+                  op() + " with scheme P1=" + Hex8(c.p1) + " and " + DescribeFile(app, fid) +
+                      " in " + app.name);
   }
-  return Verdict::Allow(op + how + " with " + target);
+  allowed.kind = AllowedCommand::Kind::kSign;
+  return Verdict::Allow(allowed);
 }
 
 }  // namespace sekisho::card

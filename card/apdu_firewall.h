@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,8 +79,12 @@ struct FirewallPolicy {
 // JPKI AID; SELECT EF of the token 0006, auth certificate 000A, auth CA 000B, auth key 0017,
 // auth PIN 0018; READ BINARY of 0006/000A/000B (current EF or SFI 06/0A/0B); VERIFY (empty or
 // with a PIN) of 0018 only; COMPUTE DIGITAL SIGNATURE with 0017 and P1=00 only; GET RESPONSE
-// while a response is pending.
-FirewallPolicy JpkiUserAuthenticationPolicy();
+// while a response is pending. Built once; copy it to derive another policy.
+const FirewallPolicy& JpkiUserAuthenticationPolicy();
+
+// The same, shared: what a door passes to ApduFirewall::Create for every card so that no
+// authentication copies the policy.
+const std::shared_ptr<const FirewallPolicy>& SharedJpkiUserAuthenticationPolicy();
 
 // Why a command was refused; each has its own counter.
 enum class RefusalReason {
@@ -130,6 +135,10 @@ class ApduFirewall : public CardChannel {
  public:
   // kInvalidArgument when the policy does not Validate().
   static Result<std::unique_ptr<ApduFirewall>> Create(CardChannel& inner, FirewallPolicy policy);
+  // The same with a policy shared between firewalls (one per card, for example), which is not
+  // copied; kInvalidArgument also when `policy` is null.
+  static Result<std::unique_ptr<ApduFirewall>> Create(CardChannel& inner,
+                                                      std::shared_ptr<const FirewallPolicy> policy);
 
   Result<Bytes> Transmit(ByteView command) override;
   Result<Bytes> Atr() override { return inner_.Atr(); }
@@ -137,7 +146,7 @@ class ApduFirewall : public CardChannel {
   Status Reset() override;
   bool IsPresent() override { return inner_.IsPresent(); }
 
-  const FirewallPolicy& policy() const { return policy_; }
+  const FirewallPolicy& policy() const { return *policy_; }
   const FirewallStats& stats() const { return stats_; }
 
   // What was let through, oldest first, one line per command: the instruction and the names of the
@@ -145,7 +154,7 @@ class ApduFirewall : public CardChannel {
   // (利用者証明用電子証明書, EF 000A) in the JPKI application (公的個人認証AP)"). No data, no PIN.
   // Holds the last kAllowedLogLimit lines.
   static constexpr std::size_t kAllowedLogLimit = 4096;
-  std::vector<std::string> AllowedLog() const { return allowed_log_; }
+  std::vector<std::string> AllowedLog() const;
 
   // The tracked selection: the AID of the application known to be selected and the FID of the EF
   // known to be current (nullopt when none is known).
@@ -154,19 +163,39 @@ class ApduFirewall : public CardChannel {
 
  private:
   struct Verdict;
+  // What a command let through was, in indices into the policy: its AllowedLog() line is
+  // written only when it is read (or logged at debug level), not for every command.
+  struct AllowedCommand {
+    enum class Kind : std::uint8_t {
+      kCommandRule,
+      kGetResponse,
+      kSelectApplication,
+      kSelectFile,
+      kReadBinary,
+      kVerify,
+      kVerifyQuery,
+      kSign,
+    };
+    Kind kind = Kind::kGetResponse;
+    bool by_sfi = false;
+    std::uint16_t fid = 0;
+    std::size_t application = 0;
+    std::size_t rule = 0;  // kCommandRule: the index in the application's commands
+  };
 
-  ApduFirewall(CardChannel& inner, FirewallPolicy policy);
+  ApduFirewall(CardChannel& inner, std::shared_ptr<const FirewallPolicy> policy);
 
   Verdict Judge(ByteView raw) const;
   Verdict JudgeSelect(const CommandApdu& c) const;
   Verdict JudgeFileCommand(const CommandApdu& c, std::string_view instruction) const;
   Verdict Refuse(RefusalReason reason, std::string_view what, std::string_view why = {}) const;
+  std::string Describe(const AllowedCommand& command) const;
   void Forget();
 
   CardChannel& inner_;
-  const FirewallPolicy policy_;
+  const std::shared_ptr<const FirewallPolicy> policy_;
   FirewallStats stats_;
-  std::vector<std::string> allowed_log_;
+  std::deque<AllowedCommand> allowed_log_;
 
   // Tracked selection: an index into policy_.applications, and the FID of the current EF.
   std::optional<std::size_t> application_;

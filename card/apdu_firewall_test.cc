@@ -168,6 +168,57 @@ TEST_F(ApduFirewallTest, ShortEfIdentifierFormsPassThrough) {
             "000A) in the JPKI application (公的個人認証AP)");
 }
 
+TEST_F(ApduFirewallTest, AllowedLogNamesEachCommandAndItsTarget) {
+  Allowed(kSelectJpki);
+  Allowed(kSelectToken);
+  Allowed(kReadCurrent);
+  Allowed("00B08A0000");
+  Allowed("00200098", "63C3");
+  Allowed("002000980431323334");
+  Allowed(kSelectAuthPin);
+  Allowed(kVerifyPin);
+  Allowed(Sign("0097"));
+  Allowed(kSelectAuthKey);
+  Allowed(Sign("0080"));
+  const std::string jpki = " in the JPKI application (公的個人認証AP)";
+  const std::string cert = "the authentication certificate (利用者証明用電子証明書, EF 000A)";
+  const std::string pin = "the authentication PIN (利用者証明用PIN, EF 0018)";
+  const std::string key = "the authentication key (利用者証明用秘密鍵, EF 0017)";
+  EXPECT_EQ(fw_->AllowedLog(), (std::vector<std::string>{
+                                   "SELECT of the JPKI application (公的個人認証AP)",
+                                   "SELECT of the token information (EF 0006)" + jpki,
+                                   "READ BINARY of the token information (EF 0006)" + jpki,
+                                   "READ BINARY by SFI of " + cert + jpki,
+                                   "VERIFY (tries query) by SFI of " + pin + jpki,
+                                   "VERIFY by SFI of " + pin + jpki,
+                                   "SELECT of " + pin + jpki,
+                                   "VERIFY of " + pin + jpki,
+                                   "COMPUTE DIGITAL SIGNATURE by SFI with " + key + jpki,
+                                   "SELECT of " + key + jpki,
+                                   "COMPUTE DIGITAL SIGNATURE with " + key + jpki,
+                               }));
+}
+
+TEST_F(ApduFirewallTest, AllowedCommandsAreLoggedAtDebugLevelOnly) {
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(16);
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>("firewall_test", sink);
+  spdlog::set_default_logger(logger);
+  logger->set_level(spdlog::level::info);
+  Allowed(kSelectJpki);
+  logger->set_level(spdlog::level::debug);
+  Allowed(kSelectAuthCert);
+  spdlog::set_default_logger(previous);
+  std::vector<std::string> lines;
+  for (const auto& message : sink->last_raw()) {
+    lines.emplace_back(message.payload.begin(), message.payload.end());
+  }
+  EXPECT_EQ(lines,
+            std::vector<std::string>{
+                "APDU firewall: allowed SELECT of the authentication certificate "
+                "(利用者証明用電子証明書, EF 000A) in the JPKI application (公的個人認証AP)"});
+}
+
 TEST_F(ApduFirewallTest, GetResponseAfterAnAllowedCommand) {
   Allowed(kSelectJpki);
   Allowed("00B08A0000", "3082610A");
@@ -619,6 +670,30 @@ TEST(FirewallPolicyTest, ValidateRefusesInconsistentPolicies) {
   EXPECT_THAT(sneaky.Validate(), StatusIs(StatusCode::kInvalidArgument, HasSubstr("raw read")));
   GuardedCard card;
   EXPECT_THAT(ApduFirewall::Create(card, sneaky), StatusIs(StatusCode::kInvalidArgument));
+}
+
+TEST(FirewallPolicyTest, JpkiPolicyIsBuiltOnceAndSharedWithoutCopies) {
+  EXPECT_EQ(&JpkiUserAuthenticationPolicy(), &JpkiUserAuthenticationPolicy());
+  EXPECT_EQ(SharedJpkiUserAuthenticationPolicy().get(), &JpkiUserAuthenticationPolicy());
+  GuardedCard card;
+  auto first = ApduFirewall::Create(card, SharedJpkiUserAuthenticationPolicy());
+  auto second = ApduFirewall::Create(card, SharedJpkiUserAuthenticationPolicy());
+  ASSERT_THAT(first, IsOk());
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(&(*first)->policy(), &JpkiUserAuthenticationPolicy());
+  EXPECT_EQ(&(*second)->policy(), &JpkiUserAuthenticationPolicy());
+  // A policy given by value is the firewall's own copy.
+  auto own = ApduFirewall::Create(card, JpkiUserAuthenticationPolicy());
+  ASSERT_THAT(own, IsOk());
+  EXPECT_NE(&(*own)->policy(), &JpkiUserAuthenticationPolicy());
+  EXPECT_EQ((*own)->policy(), JpkiUserAuthenticationPolicy());
+
+  EXPECT_THAT(ApduFirewall::Create(card, std::shared_ptr<const FirewallPolicy>()),
+              StatusIs(StatusCode::kInvalidArgument, "firewall policy: none given"));
+  auto unnamed = std::make_shared<FirewallPolicy>(JpkiUserAuthenticationPolicy());
+  unnamed->use.clear();
+  EXPECT_THAT(ApduFirewall::Create(card, std::shared_ptr<const FirewallPolicy>(unnamed)),
+              StatusIs(StatusCode::kInvalidArgument));
 }
 
 // A second application is one more ApplicationRule: here a badge-like applet that speaks a

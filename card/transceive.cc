@@ -13,12 +13,14 @@ constexpr int kMaxRounds = 64;
 
 Result<ResponseApdu> SendOnce(CardChannel& channel, const CommandApdu& command) {
   ASSIGN_OR_RETURN(Bytes encoded, command.Encode());
-  spdlog::debug("card <- {}", ApduForLog(encoded));
+  // The arguments of a log call are built even when its level is off: check first.
+  const bool debug = spdlog::should_log(spdlog::level::debug);
+  if (debug) spdlog::debug("card <- {}", ApduForLog(encoded));
   auto raw = channel.Transmit(encoded);
   // The encoded command may carry a PIN; wipe it as soon as it has been sent.
   WipeBytes(encoded);
   if (!raw.ok()) return raw.status();
-  spdlog::debug("card -> {}", ResponseForLog(*raw));
+  if (debug) spdlog::debug("card -> {}", ResponseForLog(*raw));
   return ResponseApdu::Parse(*raw);
 }
 

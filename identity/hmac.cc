@@ -16,9 +16,9 @@ struct MacCtxDeleter {
   void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
 };
 
-}  // namespace
-
-Bytes HmacSha256(ByteView key, std::initializer_list<ByteView> parts) {
+// A context keyed with `key` that has absorbed `parts`.
+std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> Started(ByteView key,
+                                                    std::initializer_list<ByteView> parts) {
   std::unique_ptr<EVP_MAC, MacDeleter> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
   if (!mac) std::abort();
   std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> ctx(EVP_MAC_CTX_new(mac.get()));
@@ -36,12 +36,34 @@ Bytes HmacSha256(ByteView key, std::initializer_list<ByteView> parts) {
   for (ByteView part : parts) {
     if (!part.empty() && EVP_MAC_update(ctx.get(), part.data(), part.size()) != 1) std::abort();
   }
+  return ctx;
+}
+
+Bytes Finish(EVP_MAC_CTX& ctx) {
   Bytes out(kHmacSha256Size);
   std::size_t size = 0;
-  if (EVP_MAC_final(ctx.get(), out.data(), &size, out.size()) != 1 || size != out.size()) {
+  if (EVP_MAC_final(&ctx, out.data(), &size, out.size()) != 1 || size != out.size()) {
     std::abort();
   }
   return out;
+}
+
+}  // namespace
+
+Bytes HmacSha256(ByteView key, std::initializer_list<ByteView> parts) {
+  return Finish(*Started(key, parts));
+}
+
+HmacSha256Prefixed::HmacSha256Prefixed(ByteView key, std::initializer_list<ByteView> prefix_parts)
+    : state_(Started(key, prefix_parts).release()) {}
+
+Bytes HmacSha256Prefixed::Of(ByteView suffix) const {
+  std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> ctx(EVP_MAC_CTX_dup(state_.get()));
+  if (!ctx) std::abort();
+  if (!suffix.empty() && EVP_MAC_update(ctx.get(), suffix.data(), suffix.size()) != 1) {
+    std::abort();
+  }
+  return Finish(*ctx);
 }
 
 }  // namespace sekisho::identity

@@ -38,5 +38,18 @@ TEST(HmacSha256Test, PartsAreConcatenated) {
             Hmac(key, {ToBytes("what do ya want for nothing?")}));
 }
 
+TEST(HmacSha256PrefixedTest, SameValuesAsOneShot) {
+  const Bytes key = ToBytes("Jefe");
+  const HmacSha256Prefixed prefixed(key, {ToBytes("what do ya "), ToBytes("want ")});
+  EXPECT_EQ(ToHex(prefixed.Of(ToBytes("for nothing?"))),
+            "5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843");
+  // The state is copied, not consumed: the same suffix again, then others.
+  EXPECT_EQ(prefixed.Of(ToBytes("for nothing?")),
+            HmacSha256(key, {ToBytes("what do ya want for nothing?")}));
+  EXPECT_EQ(prefixed.Of({}), HmacSha256(key, {ToBytes("what do ya want ")}));
+  EXPECT_EQ(ToHex(HmacSha256Prefixed(Bytes(20, 0x0B), {}).Of(ToBytes("Hi There"))),
+            "B0344C61D8DB38535CA8AFCEAF0BF12B881DC200C9833DA726E9376C2E32CFF7");
+}
+
 }  // namespace
 }  // namespace sekisho::identity

@@ -58,6 +58,11 @@ Bytes KeyedSerial(const OrgKey& k_org, ByteView issuer_dn_der, ByteView serial) 
                     {Label(kKeyedSerialLabel), issuer_hash, StripLeadingZeros(serial)});
 }
 
+KeyedSerialHasher::KeyedSerialHasher(const OrgKey& k_org, ByteView issuer_dn_der)
+    : hmac_(k_org.view(), {Label(kKeyedSerialLabel), Sha256(issuer_dn_der)}) {}
+
+Bytes KeyedSerialHasher::Of(ByteView serial) const { return hmac_.Of(StripLeadingZeros(serial)); }
+
 char LuhnMod32CheckCharacter(std::string_view symbols) {
   // The check character will sit to the right, so the rightmost data symbol is doubled.
   const int remainder = LuhnSum(symbols, 2) % kN;

@@ -63,6 +63,17 @@ TEST(PseudonymTest, KeyedSerialIgnoresLeadingZeroBytes) {
             KeyedSerial(key, Hex(kIssuerDn), Bytes{}));
 }
 
+TEST(PseudonymTest, KeyedSerialHasherGivesTheSameValues) {
+  const OrgKey key = TestKey();
+  const KeyedSerialHasher hasher(key, Hex(kIssuerDn));
+  EXPECT_EQ(ToHex(hasher.Of(Hex(kSerial))), kExpectedKeyedSerial);
+  EXPECT_EQ(ToHex(hasher.Of(Hex(std::string("00") + kSerial))), kExpectedKeyedSerial);
+  for (const Bytes& serial : {Bytes{0x00}, Bytes{0x00, 0x00}, Bytes{0x7F}, Bytes{0x01, 0x00}}) {
+    EXPECT_EQ(hasher.Of(serial), KeyedSerial(key, Hex(kIssuerDn), serial)) << ToHex(serial);
+  }
+  EXPECT_NE(KeyedSerialHasher(key, Hex(kSpki)).Of(Hex(kSerial)), hasher.Of(Hex(kSerial)));
+}
+
 TEST(PseudonymTest, DependsOnEveryInput) {
   const OrgKey key = TestKey();
   SeededRandom random(9);

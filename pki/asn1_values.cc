@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <climits>
+#include <cstdio>
 #include <ctime>
 
 namespace sekisho::pki {
@@ -31,22 +32,51 @@ Status SetAsn1Time(ASN1_TIME& out, TimePoint time) {
   return OkStatus();
 }
 
+std::string Iso8601Utc(TimePoint time) {
+  using namespace std::chrono;
+  const sys_seconds t = floor<seconds>(time);
+  const sys_days day = floor<days>(t);
+  const year_month_day date{day};
+  const hh_mm_ss<seconds> clock{t - day};
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  char hms[16];
+  std::snprintf(hms, sizeof hms, "T%02d:%02d:%02dZ", static_cast<int>(clock.hours().count()),
+                static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()));
+  return std::string(text) + hms;
+}
+
 Result<Bytes> IntegerMagnitude(const ASN1_INTEGER& integer) {
-  BignumPtr bn(ASN1_INTEGER_to_BN(&integer, nullptr));
-  if (!bn) return InvalidArgumentError("malformed INTEGER: " + OpenSslErrorText());
-  if (BN_is_zero(bn.get())) return Bytes{0x00};
-  Bytes out(static_cast<std::size_t>(BN_num_bytes(bn.get())));
-  BN_bn2bin(bn.get(), out.data());
-  return out;
+  // OpenSSL keeps an INTEGER as its big-endian magnitude, the sign in the type (a_int.c), so no
+  // BIGNUM is needed: this runs once per entry of CRLs with a million entries.
+  const int type = ASN1_STRING_type(&integer);
+  if (type != V_ASN1_INTEGER && type != V_ASN1_NEG_INTEGER) {
+    return InvalidArgumentError("malformed INTEGER: not an INTEGER");
+  }
+  const unsigned char* data = ASN1_STRING_get0_data(&integer);
+  const int length = ASN1_STRING_length(&integer);
+  if (length < 0 || (length > 0 && data == nullptr)) {
+    return InvalidArgumentError("malformed INTEGER");
+  }
+  int i = 0;
+  while (i < length && data[i] == 0x00) ++i;
+  if (i == length) return Bytes{0x00};
+  return Bytes(data + i, data + length);
 }
 
 Result<Asn1IntegerPtr> IntegerFromMagnitude(ByteView magnitude) {
   if (magnitude.empty()) return InvalidArgumentError("empty serial number");
   if (magnitude.size() > INT_MAX) return InvalidArgumentError("serial number too long");
-  BignumPtr bn(BN_bin2bn(magnitude.data(), static_cast<int>(magnitude.size()), nullptr));
-  if (!bn) return InternalError("serial number: " + OpenSslErrorText());
-  Asn1IntegerPtr integer(BN_to_ASN1_INTEGER(bn.get(), nullptr));
-  if (!integer) return InternalError("serial number: " + OpenSslErrorText());
+  std::size_t i = 0;
+  while (i + 1 < magnitude.size() && magnitude[i] == 0x00) ++i;
+  // The same representation d2i gives (see IntegerMagnitude): magnitude bytes, positive type.
+  Asn1IntegerPtr integer(ASN1_INTEGER_new());
+  if (!integer || ASN1_STRING_set(integer.get(), magnitude.data() + i,
+                                  static_cast<int>(magnitude.size() - i)) != 1) {
+    return InternalError("serial number: " + OpenSslErrorText());
+  }
   return integer;
 }
 

@@ -31,6 +31,9 @@ class Crl {
 
   Bytes Der() const;
   std::string Pem() const;
+  // The DER issuer Name as encoded in the CRL (RFC 5280 §5.1.2.3): with a serial, the input of
+  // identity::KeyedSerial.
+  Bytes IssuerNameDer() const;
   TimePoint ThisUpdate() const { return this_update_; }
   TimePoint NextUpdate() const { return next_update_; }
 

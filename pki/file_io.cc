@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -11,7 +12,8 @@
 namespace sekisho::pki {
 namespace {
 
-constexpr std::size_t kMaxFileSize = 1 << 20;
+constexpr std::size_t kSmallFileSize = 1 << 20;
+constexpr std::size_t kMiB = 1 << 20;
 
 Status IoError(const std::filesystem::path& path, std::string_view what, int err) {
   return UnavailableError(path.string() + ": " + std::string(what) + ": " + std::strerror(err));
@@ -35,7 +37,7 @@ class Fd {
 
 }  // namespace
 
-Result<std::string> ReadSmallFile(const std::filesystem::path& path) {
+Result<std::string> ReadFileUpTo(const std::filesystem::path& path, std::size_t max_size) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     const int err = errno;
@@ -43,18 +45,33 @@ Result<std::string> ReadSmallFile(const std::filesystem::path& path) {
     return IoError(path, "cannot open", err);
   }
   std::string text;
-  char buffer[8192];
+  struct stat st {};
+  if (::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    text.reserve(std::min<std::size_t>(static_cast<std::size_t>(st.st_size), max_size) + 1);
+  }
+  std::string buffer(max_size >= kMiB ? kMiB : max_size + 1, '\0');
   for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       return IoError(path, "cannot read", errno);
     }
     if (n == 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > kMaxFileSize) return DataLossError(path.string() + " is larger than 1 MiB");
+    text.append(buffer.data(), static_cast<std::size_t>(n));
+    if (text.size() > max_size) {
+      return DataLossError(path.string() + " is larger than " + SizeText(max_size));
+    }
   }
   return text;
+}
+
+Result<std::string> ReadSmallFile(const std::filesystem::path& path) {
+  return ReadFileUpTo(path, kSmallFileSize);
+}
+
+std::string SizeText(std::size_t bytes) {
+  if (bytes >= kMiB && bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
+  return std::to_string(bytes) + " bytes";
 }
 
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view contents,

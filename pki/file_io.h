@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -11,9 +12,15 @@
 
 namespace sekisho::pki {
 
-// Reads a whole file of at most 1 MiB. kNotFound if it does not exist; kDataLoss if it is
-// larger; kUnavailable for other I/O errors.
+// Reads a whole file of at most `max_size` bytes. kNotFound if it does not exist; kDataLoss
+// "PATH is larger than SIZE" if it is larger; kUnavailable for other I/O errors.
+Result<std::string> ReadFileUpTo(const std::filesystem::path& path, std::size_t max_size);
+
+// ReadFileUpTo(path, 1 MiB).
 Result<std::string> ReadSmallFile(const std::filesystem::path& path);
+
+// "64 MiB" for whole mebibytes, "1000 bytes" otherwise: sizes in messages.
+std::string SizeText(std::size_t bytes);
 
 // Replaces `path` with `contents` atomically (write a temporary file in the same directory with
 // `mode`, fsync, rename, fsync the directory), so readers see the old or the new file, never a

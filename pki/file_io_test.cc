@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstdint>
 #include <string>
 
 #include "base/status_matchers.h"
@@ -37,6 +38,22 @@ TEST(FileIoTest, Errors) {
   const auto big = dir.path() / "big";
   ASSERT_THAT(WriteFileAtomically(big, std::string((1 << 20) + 1, 'x'), 0600), IsOk());
   EXPECT_THAT(ReadSmallFile(big), StatusIs(StatusCode::kDataLoss, HasSubstr("larger than 1 MiB")));
+}
+
+TEST(FileIoTest, ReadFileUpToAnyLimit) {
+  TempDir dir;
+  const auto path = dir.path() / "three";
+  ASSERT_THAT(WriteFileAtomically(path, std::string(3 * (1 << 20), 'x'), 0600), IsOk());
+  Result<std::string> text = ReadFileUpTo(path, 3 << 20);
+  ASSERT_THAT(text, IsOk());
+  EXPECT_EQ(text->size(), 3u << 20);
+  EXPECT_THAT(ReadFileUpTo(path, (3 << 20) - 1),
+              StatusIs(StatusCode::kDataLoss, HasSubstr("larger than 3145727 bytes")));
+  EXPECT_THAT(ReadFileUpTo(path, 0), StatusIs(StatusCode::kDataLoss, HasSubstr("0 bytes")));
+  EXPECT_THAT(ReadFileUpTo(path, SIZE_MAX), IsOk());
+  EXPECT_EQ(SizeText(64u << 20), "64 MiB");
+  EXPECT_EQ(SizeText((1u << 20) + 1), "1048577 bytes");
+  EXPECT_EQ(SizeText(0), "0 bytes");
 }
 
 }  // namespace

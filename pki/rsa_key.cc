@@ -1,10 +1,15 @@
 #include "pki/rsa_key.h"
 
+#include <openssl/asn1.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/x509.h>
 
+#include <algorithm>
+#include <bit>
 #include <climits>
 #include <string>
 
@@ -83,6 +88,100 @@ Status CheckRsaPrivateKey(const EVP_PKEY& key) {
 EVP_PKEY* Mutable(const EVP_PKEY& key) { return const_cast<EVP_PKEY*>(&key); }
 
 int NoPassphrase(char* /*buf*/, int /*size*/, int /*rwflag*/, void* /*userdata*/) { return -1; }
+
+// STACK_OF(ASN1_TYPE), as d2i_ASN1_SEQUENCE_ANY returns it.
+void FreeSequenceAny(ASN1_SEQUENCE_ANY* sequence) {
+  sk_ASN1_TYPE_pop_free(sequence, ASN1_TYPE_free);
+}
+using Asn1SequenceAnyPtr = OpenSslPtr<ASN1_SEQUENCE_ANY, FreeSequenceAny>;
+using X509AlgorPtr = OpenSslPtr<X509_ALGOR, X509_ALGOR_free>;
+
+Status NotAnSpki(std::string_view why) {
+  return InvalidArgumentError("public key DER: not a SubjectPublicKeyInfo: " + std::string(why));
+}
+
+// The element at `index` of a decoded SEQUENCE when it has the universal type `type`, else null.
+const ASN1_TYPE* ElementOfType(const ASN1_SEQUENCE_ANY& sequence, int index, int type) {
+  if (index >= sk_ASN1_TYPE_num(&sequence)) return nullptr;
+  const ASN1_TYPE* element = sk_ASN1_TYPE_value(&sequence, index);
+  return ASN1_TYPE_get(element) == type ? element : nullptr;
+}
+
+// A positive INTEGER as OSSL_PARAM(3) takes an unsigned integer: its magnitude in native byte
+// order. kInvalidArgument naming `what` otherwise.
+Result<Bytes> PositiveIntegerNative(const ASN1_TYPE* element, std::string_view what) {
+  // OpenSSL keeps an INTEGER as its big-endian magnitude with the sign in the string's type
+  // (V_ASN1_NEG_INTEGER), having refused non-minimal encodings.
+  if (element == nullptr || ASN1_TYPE_get(element) != V_ASN1_INTEGER ||
+      ASN1_STRING_type(element->value.integer) != V_ASN1_INTEGER) {
+    return NotAnSpki("the RSA " + std::string(what) + " is not a positive INTEGER");
+  }
+  const ASN1_INTEGER& integer = *element->value.integer;
+  const unsigned char* data = ASN1_STRING_get0_data(&integer);
+  Bytes value(data, data + ASN1_STRING_length(&integer));
+  if (std::all_of(value.begin(), value.end(), [](std::uint8_t b) { return b == 0; })) {
+    return NotAnSpki("the RSA " + std::string(what) + " is zero");
+  }
+  static_assert(std::endian::native == std::endian::little ||
+                std::endian::native == std::endian::big);
+  if constexpr (std::endian::native == std::endian::little)
+    std::reverse(value.begin(), value.end());
+  return value;
+}
+
+// An rsaEncryption key: the parameters are NULL (RFC 3279 §2.3.1; absent is tolerated, as
+// OpenSSL does) and the BIT STRING holds, with no unused bits, RSAPublicKey ::= SEQUENCE {
+// modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1). The key is built from n and e
+// with EVP_PKEY_fromdata: OpenSSL 3's generic decoder (d2i_PUBKEY) costs several times an RSA
+// verification, which a door pays on every authentication.
+Result<EvpPkeyPtr> RsaPublicKeyFromSpki(int parameters_type, const ASN1_BIT_STRING& key_bits) {
+  if (parameters_type != V_ASN1_NULL && parameters_type != V_ASN1_UNDEF) {
+    return NotAnSpki("rsaEncryption parameters are not NULL");
+  }
+  // X.690 §8.6.2.2: the initial octet (kept in the flags by OpenSSL) counts the unused bits.
+  if ((key_bits.flags & ASN1_STRING_FLAG_BITS_LEFT) != 0 && (key_bits.flags & 0x07) != 0) {
+    return NotAnSpki("the RSA public key BIT STRING has unused bits");
+  }
+  const unsigned char* p = ASN1_STRING_get0_data(&key_bits);
+  const long size = ASN1_STRING_length(&key_bits);
+  Asn1SequenceAnyPtr rsa_public_key(d2i_ASN1_SEQUENCE_ANY(nullptr, &p, size));
+  if (!rsa_public_key) {
+    return NotAnSpki("the RSAPublicKey does not parse: " + OpenSslErrorText());
+  }
+  if (p != ASN1_STRING_get0_data(&key_bits) + size || sk_ASN1_TYPE_num(rsa_public_key.get()) != 2) {
+    return NotAnSpki("the RSAPublicKey is not SEQUENCE { modulus, publicExponent }");
+  }
+  ASSIGN_OR_RETURN(Bytes n,
+                   PositiveIntegerNative(sk_ASN1_TYPE_value(rsa_public_key.get(), 0), "modulus"));
+  ASSIGN_OR_RETURN(Bytes e, PositiveIntegerNative(sk_ASN1_TYPE_value(rsa_public_key.get(), 1),
+                                                  "public exponent"));
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_N, n.data(), n.size()),
+      OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_E, e.data(), e.size()),
+      OSSL_PARAM_construct_end(),
+  };
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
+    return OpenSslFailure("public key DER: import");
+  }
+  EVP_PKEY* raw = nullptr;
+  if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+    return OpenSslFailure("public key DER: import");
+  }
+  return EvpPkeyPtr(raw);
+}
+
+// Any SubjectPublicKeyInfo OpenSSL knows, through its generic decoder.
+Result<EvpPkeyPtr> PublicKeyFromDerByDecoder(ByteView spki) {
+  const unsigned char* p = spki.data();
+  EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
+  if (!key) return NotAnSpki(OpenSslErrorText());
+  if (p != spki.data() + spki.size()) {
+    return InvalidArgumentError("public key DER: " + std::to_string(spki.data() + spki.size() - p) +
+                                " trailing bytes after the SubjectPublicKeyInfo");
+  }
+  return key;
+}
 
 }  // namespace
 
@@ -204,17 +303,32 @@ Result<Bytes> PublicKeyToDer(const EVP_PKEY& key) {
 
 Result<EvpPkeyPtr> PublicKeyFromDer(ByteView spki) {
   if (spki.size() > LONG_MAX) return InvalidArgumentError("public key DER: input too large");
+  // RFC 5280 §4.1.2.7: SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier,
+  // subjectPublicKey BIT STRING }.
   const unsigned char* p = spki.data();
-  EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
-  if (!key) {
-    return InvalidArgumentError("public key DER: not a SubjectPublicKeyInfo: " +
-                                OpenSslErrorText());
-  }
+  Asn1SequenceAnyPtr outer(d2i_ASN1_SEQUENCE_ANY(nullptr, &p, static_cast<long>(spki.size())));
+  if (!outer) return NotAnSpki(OpenSslErrorText());
   if (p != spki.data() + spki.size()) {
     return InvalidArgumentError("public key DER: " + std::to_string(spki.data() + spki.size() - p) +
                                 " trailing bytes after the SubjectPublicKeyInfo");
   }
-  return key;
+  const ASN1_TYPE* algorithm = ElementOfType(*outer, 0, V_ASN1_SEQUENCE);
+  const ASN1_TYPE* subject_public_key = ElementOfType(*outer, 1, V_ASN1_BIT_STRING);
+  if (sk_ASN1_TYPE_num(outer.get()) != 2 || algorithm == nullptr || subject_public_key == nullptr) {
+    return NotAnSpki("not a SEQUENCE { AlgorithmIdentifier, BIT STRING }");
+  }
+  const ASN1_STRING& algorithm_der = *algorithm->value.sequence;
+  const unsigned char* q = ASN1_STRING_get0_data(&algorithm_der);
+  X509AlgorPtr algor(d2i_X509_ALGOR(nullptr, &q, ASN1_STRING_length(&algorithm_der)));
+  if (!algor) return NotAnSpki("the AlgorithmIdentifier does not parse: " + OpenSslErrorText());
+  const ASN1_OBJECT* oid = nullptr;
+  int parameters_type = V_ASN1_UNDEF;
+  X509_ALGOR_get0(&oid, &parameters_type, nullptr, algor.get());
+  if (OBJ_obj2nid(oid) == NID_rsaEncryption) {
+    return RsaPublicKeyFromSpki(parameters_type, *subject_public_key->value.bit_string);
+  }
+  // Other algorithms (EC, RSASSA-PSS, ...): OpenSSL's decoders, slower but general.
+  return PublicKeyFromDerByDecoder(spki);
 }
 
 Result<Bytes> SignPkcs1Raw(const EVP_PKEY& key, ByteView input) {

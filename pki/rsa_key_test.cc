@@ -212,6 +212,144 @@ TEST_F(RsaKeyTest, PublicKeyDerRoundTrip) {
   EXPECT_THAT(PublicKeyFromDer(Bytes{}), StatusIs(StatusCode::kInvalidArgument));
 }
 
+// DER TLV with a definite length (X.690 §8.1.3), for hand-made SubjectPublicKeyInfos.
+Bytes Der(std::uint8_t tag, ByteView content) {
+  Bytes out{tag};
+  if (content.size() < 0x80) {
+    out.push_back(static_cast<std::uint8_t>(content.size()));
+  } else if (content.size() < 0x100) {
+    out.insert(out.end(), {0x81, static_cast<std::uint8_t>(content.size())});
+  } else {
+    out.insert(out.end(), {0x82, static_cast<std::uint8_t>(content.size() >> 8),
+                           static_cast<std::uint8_t>(content.size() & 0xFF)});
+  }
+  Append(out, content);
+  return out;
+}
+
+Bytes Concat(std::initializer_list<ByteView> parts) {
+  Bytes out;
+  for (ByteView part : parts) Append(out, part);
+  return out;
+}
+
+// OBJECT IDENTIFIER 1.2.840.113549.1.1.1 (rsaEncryption, RFC 8017 §A.1).
+const Bytes kRsaEncryptionOid = {0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01};
+const Bytes kDerNull = {0x05, 0x00};
+const Bytes kExponent65537 = {0x01, 0x00, 0x01};
+
+// SEQUENCE { SEQUENCE { algorithm }, BIT STRING { unused_bits, key } } (RFC 5280 §4.1.2.7).
+Bytes Spki(ByteView algorithm, ByteView key, std::uint8_t unused_bits = 0) {
+  return Der(0x30, Concat({Der(0x30, algorithm), Der(0x03, Concat({Bytes{unused_bits}, key}))}));
+}
+
+// RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1).
+Bytes RsaPublicKey(ByteView modulus, ByteView exponent) {
+  return Der(0x30, Concat({Der(0x02, modulus), Der(0x02, exponent)}));
+}
+
+class PublicKeyFromDerTest : public RsaKeyTest {
+ protected:
+  // The content octets of the INTEGER n of key_: a 0x00, then 256 bytes with the top bit set.
+  static Bytes Modulus() {
+    BIGNUM* n = nullptr;
+    EXPECT_EQ(EVP_PKEY_get_bn_param(key_, OSSL_PKEY_PARAM_RSA_N, &n), 1);
+    BignumPtr owned(n);
+    Bytes out(1 + static_cast<std::size_t>(BN_num_bytes(n)));
+    BN_bn2bin(n, out.data() + 1);
+    return out;
+  }
+  static Bytes Algorithm(ByteView parameters) { return Concat({kRsaEncryptionOid, parameters}); }
+};
+
+TEST_F(PublicKeyFromDerTest, HandMadeRsaSpkiIsTheKey) {
+  const Bytes spki = Spki(Algorithm(kDerNull), RsaPublicKey(Modulus(), kExponent65537));
+  EXPECT_EQ(spki, *PublicKeyToDer(*key_));  // the helpers encode as OpenSSL does
+  Result<EvpPkeyPtr> key = PublicKeyFromDer(spki);
+  ASSERT_THAT(key, IsOk());
+  EXPECT_EQ(EVP_PKEY_eq(key->get(), key_), 1);
+  EXPECT_EQ(EVP_PKEY_is_a(key->get(), "RSA"), 1);
+  EXPECT_EQ(EVP_PKEY_get_bits(key->get()), 2048);
+}
+
+TEST_F(PublicKeyFromDerTest, AbsentRsaParametersAreTolerated) {
+  Result<EvpPkeyPtr> key =
+      PublicKeyFromDer(Spki(Algorithm({}), RsaPublicKey(Modulus(), kExponent65537)));
+  ASSERT_THAT(key, IsOk());
+  EXPECT_EQ(EVP_PKEY_eq(key->get(), key_), 1);
+}
+
+TEST_F(PublicKeyFromDerTest, MalformedRsaKeysAreRefusedPrecisely) {
+  const Bytes n = Modulus();
+  const Bytes good_key = RsaPublicKey(n, kExponent65537);
+  const std::string prefix = "public key DER: not a SubjectPublicKeyInfo: ";
+  struct Case {
+    std::string_view name;
+    Bytes spki;
+    std::string message;
+  };
+  Bytes negative_n(n.begin() + 1, n.end());  // top bit set without the 0x00: negative
+  const Case cases[] = {
+      {"INTEGER parameters", Spki(Algorithm(Bytes{0x02, 0x01, 0x00}), good_key),
+       prefix + "rsaEncryption parameters are not NULL"},
+      {"unused bits", Spki(Algorithm(kDerNull), good_key, 1),
+       prefix + "the RSA public key BIT STRING has unused bits"},
+      {"negative modulus", Spki(Algorithm(kDerNull), RsaPublicKey(negative_n, kExponent65537)),
+       prefix + "the RSA modulus is not a positive INTEGER"},
+      {"zero exponent", Spki(Algorithm(kDerNull), RsaPublicKey(n, Bytes{0x00})),
+       prefix + "the RSA public exponent is zero"},
+      {"exponent as OCTET STRING",
+       Spki(Algorithm(kDerNull), Der(0x30, Concat({Der(0x02, n), Der(0x04, kExponent65537)}))),
+       prefix + "the RSA public exponent is not a positive INTEGER"},
+      {"three INTEGERs",
+       Spki(Algorithm(kDerNull),
+            Der(0x30, Concat({Der(0x02, n), Der(0x02, kExponent65537), Der(0x02, Bytes{1})}))),
+       prefix + "the RSAPublicKey is not SEQUENCE { modulus, publicExponent }"},
+      {"bytes after the RSAPublicKey", Spki(Algorithm(kDerNull), Concat({good_key, Bytes{0x00}})),
+       prefix + "the RSAPublicKey is not SEQUENCE { modulus, publicExponent }"},
+      {"third element",
+       Der(0x30, Concat({Der(0x30, Algorithm(kDerNull)), Der(0x03, Concat({Bytes{0x00}, good_key})),
+                         kDerNull})),
+       prefix + "not a SEQUENCE { AlgorithmIdentifier, BIT STRING }"},
+      {"elements swapped",
+       Der(0x30,
+           Concat({Der(0x03, Concat({Bytes{0x00}, good_key})), Der(0x30, Algorithm(kDerNull))})),
+       prefix + "not a SEQUENCE { AlgorithmIdentifier, BIT STRING }"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(PublicKeyFromDer(c.spki), StatusIs(StatusCode::kInvalidArgument, c.message))
+        << c.name;
+    EXPECT_EQ(OpenSslErrorText(), "no OpenSSL error reported") << c.name;
+  }
+  // Not DER inside the BIT STRING: OpenSSL's reason follows.
+  Result<EvpPkeyPtr> garbage = PublicKeyFromDer(Spki(Algorithm(kDerNull), Bytes{0x30, 0x05, 0x02}));
+  EXPECT_THAT(garbage,
+              StatusIs(StatusCode::kInvalidArgument,
+                       ::testing::StartsWith(prefix + "the RSAPublicKey does not parse: ")));
+}
+
+TEST_F(PublicKeyFromDerTest, OtherAlgorithmsStillParse) {
+  EvpPkeyPtr ec(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  ASSERT_NE(ec, nullptr);
+  const Bytes spki = *PublicKeyToDer(*ec);
+  Result<EvpPkeyPtr> key = PublicKeyFromDer(spki);
+  ASSERT_THAT(key, IsOk());
+  EXPECT_EQ(EVP_PKEY_eq(key->get(), ec.get()), 1);
+  // Parsed, but no RSA key: the verification says so rather than failing as a bad signature.
+  EXPECT_THAT(
+      VerifyPkcs1Sha256(**key, ToBytes("door 8"), Bytes(256)),
+      StatusIs(StatusCode::kInvalidArgument, "RSA signature verification: key is not an RSA key"));
+
+  Bytes broken = spki;
+  broken[broken.size() - 40] ^= 0xFF;  // a point that is not on the curve
+  EXPECT_THAT(PublicKeyFromDer(broken), StatusIs(StatusCode::kInvalidArgument));
+  Bytes trailing = spki;
+  trailing.push_back(0x00);
+  EXPECT_THAT(PublicKeyFromDer(trailing),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "public key DER: 1 trailing bytes after the SubjectPublicKeyInfo"));
+}
+
 TEST(RsaKeyGenerationTest, RejectsUnsupportedSizes) {
   SeededRandom random(1);
   for (int bits : {0, 512, 1000, 2047, 2056, 16384}) {

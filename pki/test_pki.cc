@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pki/asn1_values.h"
+#include "pki/certificate_builder.h"
 #include "pki/file_io.h"
 #include "pki/rsa_key.h"
 
@@ -54,22 +55,6 @@ class SecretText {
   std::string text_;
 };
 
-using Rdn = std::pair<const char*, std::string_view>;
-
-// A Name with PrintableString values (all values used here are in its character set).
-Result<X509NamePtr> MakeName(std::initializer_list<Rdn> rdns) {
-  X509NamePtr name(X509_NAME_new());
-  if (!name) return OpenSslFailure("name");
-  for (const auto& [field, value] : rdns) {
-    if (X509_NAME_add_entry_by_txt(name.get(), field, V_ASN1_PRINTABLESTRING,
-                                   reinterpret_cast<const unsigned char*>(value.data()),
-                                   static_cast<int>(value.size()), -1, 0) != 1) {
-      return OpenSslFailure("name");
-    }
-  }
-  return name;
-}
-
 Result<X509NamePtr> RootName(TestCa ca) {
   return MakeName({{"C", "JP"},
                    {"O", kTestOrganization},
@@ -97,72 +82,10 @@ Bytes RandomSerial(Random& random) {
   return serial;
 }
 
-struct CertificateSpec {
-  const X509_NAME* subject = nullptr;
-  X509* issuer = nullptr;  // null: self-signed
-  ByteView serial;
-  TimePoint not_before;
-  TimePoint not_after;
-  const EVP_PKEY* subject_key = nullptr;
-  const EVP_PKEY* signing_key = nullptr;
-  std::vector<std::pair<int, const char*>> extensions;  // X509V3_EXT_nconf_nid values
-  GENERAL_NAMES* subject_alt_name = nullptr;
-};
-
-// Builds and signs an X.509 v3 certificate (RFC 5280 §4.1) with sha256WithRSAEncryption.
-Result<Certificate> BuildCertificate(const CertificateSpec& spec) {
-  if (spec.not_after <= spec.not_before) {
-    return InvalidArgumentError("test PKI: notAfter must be after notBefore");
-  }
-  X509Ptr x509(X509_new());
-  if (!x509) return OpenSslFailure("certificate");
-  ASSIGN_OR_RETURN(Asn1IntegerPtr serial, IntegerFromMagnitude(spec.serial));
-  const X509_NAME* issuer_name =
-      spec.issuer != nullptr ? X509_get_subject_name(spec.issuer) : spec.subject;
-  // X509_set_pubkey takes a non-const key only to count a reference; it encodes the public
-  // part alone.
-  if (X509_set_version(x509.get(), X509_VERSION_3) != 1 ||
-      X509_set_serialNumber(x509.get(), serial.get()) != 1 ||
-      X509_set_issuer_name(x509.get(), issuer_name) != 1 ||
-      X509_set_subject_name(x509.get(), spec.subject) != 1 ||
-      X509_set_pubkey(x509.get(), const_cast<EVP_PKEY*>(spec.subject_key)) != 1) {
-    return OpenSslFailure("certificate");
-  }
-  RETURN_IF_ERROR(SetAsn1Time(*X509_getm_notBefore(x509.get()), spec.not_before));
-  RETURN_IF_ERROR(SetAsn1Time(*X509_getm_notAfter(x509.get()), spec.not_after));
-
-  X509V3_CTX ctx{};
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, spec.issuer != nullptr ? spec.issuer : x509.get(), x509.get(), nullptr,
-                 nullptr, 0);
-  for (const auto& [nid, value] : spec.extensions) {
-    X509ExtensionPtr ext(X509V3_EXT_nconf_nid(nullptr, &ctx, nid, value));
-    if (!ext || X509_add_ext(x509.get(), ext.get(), -1) != 1) {
-      return OpenSslFailure(std::string("extension ") + OBJ_nid2sn(nid));
-    }
-  }
-  if (spec.subject_alt_name != nullptr &&
-      X509_add1_ext_i2d(x509.get(), NID_subject_alt_name, spec.subject_alt_name, 0,
-                        X509V3_ADD_DEFAULT) != 1) {
-    return OpenSslFailure("subjectAltName");
-  }
-  if (X509_sign(x509.get(), const_cast<EVP_PKEY*>(spec.signing_key), EVP_sha256()) <= 0) {
-    return OpenSslFailure("signing");
-  }
-  // Re-parse from DER: the in-memory object caches the holder's whole EVP_PKEY (possibly with
-  // its private half), and the certificate must carry only what a relying party would see.
-  unsigned char* der = nullptr;
-  const int size = i2d_X509(x509.get(), &der);
-  if (size <= 0 || der == nullptr) return OpenSslFailure("encoding");
-  Bytes encoded(der, der + size);
-  OPENSSL_free(der);
-  return Certificate::FromDer(encoded);
-}
-
 Result<Certificate> CreateRoot(TestCa ca, const EVP_PKEY& key, Random& random, TimePoint now) {
   ASSIGN_OR_RETURN(X509NamePtr name, RootName(ca));
   const Bytes serial = RandomSerial(random);
-  CertificateSpec spec;
+  CertificateTemplate spec;
   spec.subject = name.get();
   spec.serial = serial;
   spec.not_before = now;
@@ -256,7 +179,7 @@ Result<GeneralNamesPtr> IdentityAltName(const TestIdentity& identity) {
 Result<Certificate> IssueLeaf(const EVP_PKEY* ca_key, const Certificate& ca,
                               const EVP_PKEY& holder_public_key, Random& random,
                               TimePoint not_before, TimePoint not_after, const char* key_usage,
-                              GENERAL_NAMES* alt_name) {
+                              std::string_view policy, const GENERAL_NAMES* alt_name) {
   if (ca_key == nullptr) return InvalidArgumentError("test PKI: the CA key is missing");
   if (not_after <= not_before) {
     return InvalidArgumentError("test PKI: notAfter must be after notBefore");
@@ -264,15 +187,16 @@ Result<Certificate> IssueLeaf(const EVP_PKEY* ca_key, const Certificate& ca,
   const std::string cn = ToHex(random.Generate(kCnBytes));
   const Bytes serial = RandomSerial(random);
   ASSIGN_OR_RETURN(X509NamePtr subject, MakeName({{"C", "JP"}, {"CN", cn}}));
-  CertificateSpec spec;
+  CertificateTemplate spec;
   spec.subject = subject.get();
-  spec.issuer = ca.get();
+  spec.issuer = &ca;
   spec.serial = serial;
   spec.not_before = not_before;
   spec.not_after = not_after;
   spec.subject_key = &holder_public_key;
   spec.signing_key = ca_key;
   spec.extensions = {{NID_key_usage, key_usage}, {NID_authority_key_identifier, "keyid:always"}};
+  if (!policy.empty()) spec.policies.emplace_back(policy);
   spec.subject_alt_name = alt_name;
   return BuildCertificate(spec);
 }
@@ -399,7 +323,7 @@ Result<Certificate> IssueAuthCertificate(const TestPki& pki, const EVP_PKEY& hol
                                          Random& random, TimePoint not_before,
                                          TimePoint not_after) {
   return IssueLeaf(pki.auth_ca_key.get(), pki.auth_ca, holder_public_key, random, not_before,
-                   not_after, "critical,digitalSignature", nullptr);
+                   not_after, "critical,digitalSignature", kTestAuthPolicyOid, nullptr);
 }
 
 Result<Certificate> IssueSignCertificate(const TestPki& pki, const EVP_PKEY& holder_public_key,
@@ -408,7 +332,7 @@ Result<Certificate> IssueSignCertificate(const TestPki& pki, const EVP_PKEY& hol
   RETURN_IF_ERROR(ValidateIdentity(identity));
   ASSIGN_OR_RETURN(GeneralNamesPtr alt_name, IdentityAltName(identity));
   return IssueLeaf(pki.sign_ca_key.get(), pki.sign_ca, holder_public_key, random, not_before,
-                   not_after, "critical,digitalSignature,nonRepudiation", alt_name.get());
+                   not_after, "critical,digitalSignature,nonRepudiation", "", alt_name.get());
 }
 
 Status RevokeInTestPki(const std::filesystem::path& dir, const Certificate& cert, TimePoint now) {

@@ -33,6 +33,13 @@ inline constexpr std::string_view kTestSignCaDn =
     "C=JP, O=JPKI-TEST, OU=JPKI for digital signature, "
     "OU=Japan Agency for Local Authority Information Systems";
 
+// The certificate policy of the test PKI's user-authentication certificates: an OID under the
+// UUID arc 2.25 (ITU-T X.667 | ISO/IEC 9834-8; needs no registration) from the random UUID
+// dd9e7d9a-9833-4e2b-bd43-eef111fcb14f, chosen for Sekisho's test PKI. It is NOT J-LIS's policy
+// OID for JPKI; a deployment configures the real one (docs/pki.md).
+inline constexpr std::string_view kTestAuthPolicyOid =
+    "2.25.294582317521556140193638623905830449487";
+
 // How long a CRL written by SaveTestPki, RevokeInTestPki or RenewTestPkiCrls stays current.
 inline constexpr std::chrono::hours kTestCrlLifetime{24 * 30};
 
@@ -84,16 +91,17 @@ struct TestIdentity {
 // A user-authentication certificate for `holder_public_key`, like JPKI's 利用者証明用 one: NO
 // personal data anywhere. Subject C=JP, CN=<20 upper-case hex characters from `random`>;
 // serial 8 random bytes (positive); v3; keyUsage digitalSignature (critical);
-// authorityKeyIdentifier; signed by the auth root with sha256WithRSAEncryption.
+// authorityKeyIdentifier; certificatePolicies kTestAuthPolicyOid (non-critical, no qualifiers);
+// signed by the auth root with sha256WithRSAEncryption.
 // Draws the CN bytes first, then the serial. kInvalidArgument if not_after <= not_before.
 Result<Certificate> IssueAuthCertificate(const TestPki& pki, const EVP_PKEY& holder_public_key,
                                          Random& random, TimePoint not_before, TimePoint not_after);
 
 // A digital-signature certificate (署名用): as IssueAuthCertificate, issued by the sign root,
-// keyUsage digitalSignature+nonRepudiation (critical), plus a subjectAltName of otherName
-// entries with UTF8String values: name (.1), sex (.3), birth date (.4), address (.5).
-// kInvalidArgument (naming the field, never its value) if the name or address is empty or not
-// UTF-8, the birth date is not 8 digits, the sex is not '1', '2' or '9', or
+// keyUsage digitalSignature+nonRepudiation (critical), no certificatePolicies, plus a
+// subjectAltName of otherName entries with UTF8String values: name (.1), sex (.3), birth date
+// (.4), address (.5). kInvalidArgument (naming the field, never its value) if the name or address
+// is empty or not UTF-8, the birth date is not 8 digits, the sex is not '1', '2' or '9', or
 // not_after <= not_before.
 Result<Certificate> IssueSignCertificate(const TestPki& pki, const EVP_PKEY& holder_public_key,
                                          const TestIdentity& identity, Random& random,

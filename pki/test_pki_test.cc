@@ -95,6 +95,23 @@ std::map<std::string, std::string> OtherNames(const Certificate& cert) {
   return out;
 }
 
+// The policy OIDs of certificatePolicies, in order.
+std::vector<std::string> PolicyOids(const Certificate& cert) {
+  std::vector<std::string> out;
+  OpenSslPtr<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free> policies(
+      static_cast<CERTIFICATEPOLICIES*>(
+          X509_get_ext_d2i(cert.get(), NID_certificate_policies, nullptr, nullptr)));
+  if (!policies) return out;
+  for (int i = 0; i < sk_POLICYINFO_num(policies.get()); ++i) {
+    const POLICYINFO* info = sk_POLICYINFO_value(policies.get(), i);
+    EXPECT_EQ(info->qualifiers, nullptr);
+    char oid[128];
+    OBJ_obj2txt(oid, sizeof oid, info->policyid, 1);
+    out.push_back(oid);
+  }
+  return out;
+}
+
 Certificate IssueAuth(std::uint64_t seed, const TestPki& pki = SharedTestPki()) {
   SeededRandom random(seed);
   Result<Certificate> cert =
@@ -175,8 +192,10 @@ TEST(TestPkiTest, AuthCertificateCarriesNoPersonalData) {
   EXPECT_EQ(X509_get_signature_nid(cert.get()), NID_sha256WithRSAEncryption);
   EXPECT_EQ(cert.NotBefore(), kTestNow);
   EXPECT_EQ(cert.NotAfter(), kFiveYearsLater);
-  // keyUsage and authorityKeyIdentifier only: no subjectAltName, nothing else.
-  EXPECT_EQ(X509_get_ext_count(cert.get()), 2);
+  // keyUsage, authorityKeyIdentifier and certificatePolicies only: no subjectAltName.
+  EXPECT_EQ(X509_get_ext_count(cert.get()), 3);
+  EXPECT_FALSE(IsCritical(cert.get(), NID_certificate_policies));
+  EXPECT_THAT(PolicyOids(cert), ElementsAre(std::string(kTestAuthPolicyOid)));
   EXPECT_EQ(X509_get_key_usage(cert.get()), static_cast<std::uint32_t>(KU_DIGITAL_SIGNATURE));
   EXPECT_TRUE(IsCritical(cert.get(), NID_key_usage));
   EXPECT_EQ(ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(cert.get()),
@@ -208,6 +227,7 @@ TEST(TestPkiTest, SignCertificateCarriesTheFourAttributes) {
             static_cast<std::uint32_t>(KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION));
   EXPECT_TRUE(IsCritical(cert.get(), NID_key_usage));
   EXPECT_FALSE(IsCritical(cert.get(), NID_subject_alt_name));
+  EXPECT_THAT(PolicyOids(cert), ::testing::IsEmpty());
   EXPECT_THAT(OtherNames(cert),
               UnorderedElementsAre(Pair("1.2.392.200149.8.5.5.1", kIdentity.name),
                                    Pair("1.2.392.200149.8.5.5.3", "1"),

@@ -1,10 +1,12 @@
 #include "pki/verify.h"
 
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/x509_vfy.h>
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace sekisho::pki {
 namespace {
@@ -47,6 +49,12 @@ Status MapVerifyError(int error, int depth) {
     case X509_V_ERR_CA_MD_TOO_WEAK:
       return Reject(StatusCode::kPermissionDenied,
                     whose + ": " + X509_verify_cert_error_string(error));
+    case X509_V_ERR_NO_EXPLICIT_POLICY:
+      return Reject(StatusCode::kPermissionDenied,
+                    "certificate policies: the certificate names none of the required policies");
+    case X509_V_ERR_INVALID_POLICY_EXTENSION:
+      return Reject(StatusCode::kUnauthenticated,
+                    whose + " has a malformed certificate policy extension");
     case X509_V_ERR_UNABLE_TO_GET_CRL:
     case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
       return Reject(StatusCode::kFailedPrecondition,
@@ -99,18 +107,35 @@ Status CheckLeafPolicy(const Certificate& leaf, const VerifyOptions& options) {
   return OkStatus();
 }
 
-}  // namespace
+// The reason no anchor issued `leaf`: "unknown issuer" when none is named as its issuer (or
+// none has its authorityKeyIdentifier), "bad signature" when one could have issued it.
+Status NoIssuer(const Certificate& leaf, std::span<const Certificate* const> anchors) {
+  const X509_NAME* issuer = X509_get_issuer_name(leaf.get());
+  const ASN1_OCTET_STRING* akid = X509_get0_authority_key_id(leaf.get());
+  bool named = false;
+  for (const Certificate* anchor : anchors) {
+    if (X509_NAME_cmp(issuer, X509_get_subject_name(anchor->get())) != 0) continue;
+    named = true;
+    const ASN1_OCTET_STRING* skid = X509_get0_subject_key_id(anchor->get());
+    if (akid == nullptr || skid == nullptr || ASN1_OCTET_STRING_cmp(akid, skid) == 0) {
+      return Reject(StatusCode::kUnauthenticated,
+                    "bad signature: the certificate does not verify with the key of any trust "
+                    "anchor named as its issuer");
+    }
+  }
+  return Reject(StatusCode::kUnauthenticated,
+                named ? "unknown issuer: no trust anchor has the key that issued this certificate"
+                      : "unknown issuer: no trust anchor issued this certificate");
+}
 
-Status VerifyCertificate(const Certificate& leaf, std::span<const Certificate> anchors,
-                         const VerifyOptions& options, const Crl* crl) {
-  if (anchors.empty()) return Reject(StatusCode::kInvalidArgument, "no trust anchors given");
+// RFC 5280 §6.1 by OpenSSL, with `anchor` as the only trusted certificate.
+Status ValidatePath(const Certificate& leaf, const Certificate& anchor,
+                    const VerifyOptions& options, const Crl* crl) {
   X509StorePtr store(X509_STORE_new());
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   if (!store || !ctx) return InternalError(std::string(kPrefix) + OpenSslErrorText());
-  for (const Certificate& anchor : anchors) {
-    if (X509_STORE_add_cert(store.get(), anchor.get()) != 1) {
-      return InternalError(std::string(kPrefix) + "adding an anchor: " + OpenSslErrorText());
-    }
+  if (X509_STORE_add_cert(store.get(), anchor.get()) != 1) {
+    return InternalError(std::string(kPrefix) + "adding the anchor: " + OpenSslErrorText());
   }
   if (crl != nullptr && X509_STORE_add_crl(store.get(), crl->get()) != 1) {
     return InternalError(std::string(kPrefix) + "adding the CRL: " + OpenSslErrorText());
@@ -123,6 +148,18 @@ Status VerifyCertificate(const Certificate& leaf, std::span<const Certificate> a
       std::chrono::floor<std::chrono::seconds>(options.at.time_since_epoch()).count();
   X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(seconds));  // sets USE_CHECK_TIME
   if (crl != nullptr) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
+  if (!options.required_policies.empty()) {
+    for (const std::string& oid : options.required_policies) {
+      Asn1ObjectPtr policy(OBJ_txt2obj(oid.c_str(), /*no_name=*/1));
+      if (!policy || X509_VERIFY_PARAM_add0_policy(param, policy.get()) != 1) {
+        return InternalError(std::string(kPrefix) + OpenSslErrorText());
+      }
+      policy.release();  // owned by `param` now
+    }
+    // RFC 5280 §6.1.1 (e)-(g): initial-explicit-policy and initial-any-policy-inhibit.
+    X509_VERIFY_PARAM_set_flags(
+        param, X509_V_FLAG_POLICY_CHECK | X509_V_FLAG_EXPLICIT_POLICY | X509_V_FLAG_INHIBIT_ANY);
+  }
 
   const int verified = X509_verify_cert(ctx.get());
   ERR_clear_error();
@@ -133,7 +170,47 @@ Status VerifyCertificate(const Certificate& leaf, std::span<const Certificate> a
     return MapVerifyError(X509_STORE_CTX_get_error(ctx.get()),
                           X509_STORE_CTX_get_error_depth(ctx.get()));
   }
-  return CheckLeafPolicy(leaf, options);
+  return OkStatus();
+}
+
+Status VerifyByKey(const Certificate& leaf, std::span<const Certificate* const> anchors,
+                   const VerifyOptions& options, const Crl* crl) {
+  if (anchors.empty()) return Reject(StatusCode::kInvalidArgument, "no trust anchors given");
+  for (const std::string& oid : options.required_policies) {
+    Asn1ObjectPtr policy(OBJ_txt2obj(oid.c_str(), /*no_name=*/1));
+    if (!policy) {
+      OpenSslErrorText();
+      return Reject(StatusCode::kInvalidArgument,
+                    "required policy '" + oid + "' is not a dotted OID");
+    }
+  }
+  Status first_failure;
+  bool issued = false;
+  for (const Certificate* anchor : anchors) {
+    if (!IsIssuedBy(leaf, *anchor)) continue;
+    issued = true;
+    Status status = ValidatePath(leaf, *anchor, options, crl);
+    if (status.ok()) return CheckLeafPolicy(leaf, options);
+    if (first_failure.ok()) first_failure = std::move(status);
+  }
+  if (!issued) return NoIssuer(leaf, anchors);
+  return first_failure;
+}
+
+}  // namespace
+
+Status VerifyCertificate(const Certificate& leaf, const TrustAnchorSet& anchors,
+                         const VerifyOptions& options, const Crl* crl) {
+  std::vector<const Certificate*> certificates;
+  for (const TrustAnchor& anchor : anchors.anchors()) certificates.push_back(&anchor.certificate);
+  return VerifyByKey(leaf, certificates, options, crl);
+}
+
+Status VerifyCertificate(const Certificate& leaf, std::span<const Certificate> anchors,
+                         const VerifyOptions& options, const Crl* crl) {
+  std::vector<const Certificate*> certificates;
+  for (const Certificate& anchor : anchors) certificates.push_back(&anchor);
+  return VerifyByKey(leaf, certificates, options, crl);
 }
 
 }  // namespace sekisho::pki

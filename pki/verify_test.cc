@@ -13,10 +13,13 @@ namespace sekisho::pki {
 namespace {
 
 using ::sekisho::pki::testing::HolderKey;
+using ::sekisho::pki::testing::JpkiDnPki;
 using ::sekisho::pki::testing::kDay;
 using ::sekisho::pki::testing::kTestNow;
+using ::sekisho::pki::testing::MakeLeaf;
 using ::sekisho::pki::testing::OtherTestPki;
 using ::sekisho::pki::testing::SharedTestPki;
+using ::sekisho::pki::testing::SmallRsaKey;
 using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::AllOf;
@@ -172,10 +175,7 @@ TEST(VerifyTest, UnusableCrl) {
 }
 
 TEST(VerifyTest, KeyTooSmall) {
-  SeededRandom random(4);
-  Result<EvpPkeyPtr> small = GenerateRsaKey(random, 1024);
-  ASSERT_THAT(small, IsOk());
-  const Certificate leaf = IssueAuth(SharedTestPki(), **small, kTestNow, kTestNow + kYear);
+  const Certificate leaf = IssueAuth(SharedTestPki(), SmallRsaKey(), kTestNow, kTestNow + kYear);
   EXPECT_THAT(VerifyCertificate(leaf, AuthAnchors(), kAtTomorrow),
               StatusIs(StatusCode::kPermissionDenied,
                        "certificate verification: RSA key of 1024 bits is below the minimum of "
@@ -217,8 +217,122 @@ TEST(VerifyTest, SignCertificateChainsToTheSignRoot) {
 }
 
 TEST(VerifyTest, NoAnchors) {
-  EXPECT_THAT(VerifyCertificate(ValidLeaf(), {}, kAtTomorrow),
+  EXPECT_THAT(VerifyCertificate(ValidLeaf(), std::span<const Certificate>(), kAtTomorrow),
               StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(VerifyCertificate(ValidLeaf(), TrustAnchorSet(), kAtTomorrow),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("no trust anchors")));
+}
+
+// Both JPKI-DN root generations (same DN as the real JPKI auth root, different keys).
+TrustAnchorSet BothGenerations() {
+  TrustAnchorSet set;
+  EXPECT_THAT(set.Add(JpkiDnPki(1).auth_ca.Clone(), "gen1"), IsOk());
+  EXPECT_THAT(set.Add(JpkiDnPki(2).auth_ca.Clone(), "gen2"), IsOk());
+  return set;
+}
+
+TEST(VerifyTest, OpenSslAloneTakesTheFirstSameDnRootWhenThereIsNoKeyIdentifier) {
+  // Why VerifyCertificate chooses the anchor by key before OpenSSL runs: X509_verify_cert picks
+  // an issuer among same-subject roots by name and key identifiers only (x509_vfy.c,
+  // X509_STORE_CTX_get1_issuer), and does not try the others when the signature then fails.
+  const Certificate leaf = MakeLeaf(JpkiDnPki(2).auth_ca, *JpkiDnPki(2).auth_ca_key,
+                                    {{NID_key_usage, "critical,digitalSignature"}});
+  X509StorePtr store(X509_STORE_new());
+  X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+  ASSERT_EQ(X509_STORE_add_cert(store.get(), JpkiDnPki(1).auth_ca.get()), 1);
+  ASSERT_EQ(X509_STORE_add_cert(store.get(), JpkiDnPki(2).auth_ca.get()), 1);
+  ASSERT_EQ(X509_STORE_CTX_init(ctx.get(), store.get(), leaf.get(), nullptr), 1);
+  X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()),
+                             static_cast<time_t>(1767225600 + 86400));
+  EXPECT_NE(X509_verify_cert(ctx.get()), 1);
+  EXPECT_EQ(X509_STORE_CTX_get_error(ctx.get()), X509_V_ERR_CERT_SIGNATURE_FAILURE);
+  OpenSslErrorText();
+}
+
+TEST(VerifyTest, SameDnGenerationsEachVerifyTheirOwnCertificates) {
+  const TrustAnchorSet set = BothGenerations();
+  std::vector<Certificate> as_span;
+  as_span.push_back(JpkiDnPki(1).auth_ca.Clone());
+  as_span.push_back(JpkiDnPki(2).auth_ca.Clone());
+  for (int generation : {1, 2}) {
+    const TestPki& pki = JpkiDnPki(generation);
+    const Certificate with_akid = IssueAuth(pki, HolderKey(), kTestNow, kTestNow + kYear);
+    const Certificate without_akid =
+        MakeLeaf(pki.auth_ca, *pki.auth_ca_key, {{NID_key_usage, "critical,digitalSignature"}});
+    for (const Certificate* leaf : {&with_akid, &without_akid}) {
+      EXPECT_THAT(VerifyCertificate(*leaf, set, kAtTomorrow), IsOk()) << generation;
+      EXPECT_THAT(VerifyCertificate(*leaf, as_span, kAtTomorrow), IsOk()) << generation;
+    }
+    // Only the other generation configured: unknown issuer, whatever the DN says.
+    TrustAnchorSet other;
+    ASSERT_THAT(other.Add(JpkiDnPki(3 - generation).auth_ca.Clone(), "other"), IsOk());
+    EXPECT_THAT(VerifyCertificate(with_akid, other, kAtTomorrow),
+                StatusIs(StatusCode::kUnauthenticated, HasSubstr("unknown issuer")));
+    // Without a key identifier, a name-only match cannot tell a foreign key from a forgery.
+    EXPECT_THAT(VerifyCertificate(without_akid, other, kAtTomorrow),
+                StatusIs(StatusCode::kUnauthenticated, HasSubstr("bad signature")));
+  }
+}
+
+TEST(VerifyTest, TheSetOverloadGivesTheSameReasons) {
+  TrustAnchorSet set;
+  ASSERT_THAT(set.Add(SharedTestPki().auth_ca.Clone(), "test auth root"), IsOk());
+  EXPECT_THAT(VerifyCertificate(ValidLeaf(), set, kAtTomorrow), IsOk());
+  EXPECT_THAT(VerifyCertificate(ValidLeaf(), set, {.at = kTestNow + 5 * kYear}),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("certificate expired")));
+  EXPECT_THAT(VerifyCertificate(ValidLeaf(), set, {.at = kTestNow - kDay}),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("not yet valid")));
+  EXPECT_THAT(VerifyCertificate(IssueAuth(OtherTestPki(), HolderKey(), kTestNow, kTestNow + kYear),
+                                set, kAtTomorrow),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("unknown issuer")));
+  const Bytes serials[] = {ValidLeaf().SerialNumber()};
+  const Crl crl = MakeAuthCrl(serials);
+  EXPECT_THAT(VerifyCertificate(ValidLeaf(), set, kAtTomorrow, &crl),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("revoked")));
+  EXPECT_THAT(VerifyCertificate(SharedTestPki().auth_ca, set, kAtTomorrow),
+              StatusIs(StatusCode::kPermissionDenied, HasSubstr("key usage")));
+}
+
+TEST(VerifyTest, RequiredPolicies) {
+  const VerifyOptions auth_policy = {.at = kTestNow + kDay,
+                                     .required_policies = {std::string(kTestAuthPolicyOid)}};
+  EXPECT_THAT(VerifyCertificate(ValidLeaf(), AuthAnchors(), auth_policy), IsOk());
+  // One of several is enough.
+  VerifyOptions either = auth_policy;
+  either.required_policies.insert(either.required_policies.begin(), "1.2.392.999.1");
+  EXPECT_THAT(VerifyCertificate(ValidLeaf(), AuthAnchors(), either), IsOk());
+  // A policy the leaf does not name.
+  const VerifyOptions other_policy = {.at = kTestNow + kDay,
+                                      .required_policies = {"1.2.392.999.1"}};
+  EXPECT_THAT(VerifyCertificate(ValidLeaf(), AuthAnchors(), other_policy),
+              StatusIs(StatusCode::kPermissionDenied,
+                       "certificate verification: certificate policies: the certificate names "
+                       "none of the required policies"));
+  // The signature certificates of the test PKI name no policy.
+  SeededRandom random(5);
+  const TestIdentity identity = {"関所 花子", "東京都千代田区", "19900101", '2'};
+  Result<Certificate> sign = IssueSignCertificate(SharedTestPki(), HolderKey(), identity, random,
+                                                  kTestNow, kTestNow + kYear);
+  ASSERT_THAT(sign, IsOk());
+  std::vector<Certificate> sign_anchor;
+  sign_anchor.push_back(SharedTestPki().sign_ca.Clone());
+  EXPECT_THAT(VerifyCertificate(*sign, sign_anchor, auth_policy),
+              StatusIs(StatusCode::kPermissionDenied, HasSubstr("certificate policies")));
+  // anyPolicy in the leaf does not stand in for the required one.
+  const TestPki& pki = SharedTestPki();
+  const Certificate any =
+      MakeLeaf(pki.auth_ca, *pki.auth_ca_key, {{NID_key_usage, "critical,digitalSignature"}}, 2,
+               {"2.5.29.32.0"});
+  EXPECT_THAT(VerifyCertificate(any, AuthAnchors(), {.at = kTestNow + kDay}), IsOk());
+  EXPECT_THAT(VerifyCertificate(any, AuthAnchors(), auth_policy),
+              StatusIs(StatusCode::kPermissionDenied, HasSubstr("certificate policies")));
+  // Not an OID: a configuration error, whatever the certificate.
+  const VerifyOptions bad = {.at = kTestNow + kDay, .required_policies = {"JPKI auth"}};
+  EXPECT_THAT(VerifyCertificate(ValidLeaf(), AuthAnchors(), bad),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "certificate verification: required policy 'JPKI auth' is not a dotted "
+                       "OID"));
+  EXPECT_THAT(VerifyCertificate(*sign, AuthAnchors(), bad), StatusIs(StatusCode::kInvalidArgument));
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ SEKISHO_REQUIRE_PCSCD=1 scripts/with-pcscd.sh bash -c \
 
 step "clang build with AddressSanitizer + UndefinedBehaviorSanitizer ($san)"
 [ -f "$san/build.ninja" ] || CXX=clang++ cmake -S . -B "$san" -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEKISHO_WERROR=ON -DSEKISHO_SANITIZE=ON \
-  -DSEKISHO_FUZZ=ON -DSEKISHO_BENCH=OFF >/dev/null
+  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DSEKISHO_WERROR=ON -DSEKISHO_SANITIZE=ON \
+  -DSEKISHO_FUZZ=ON -DSEKISHO_BENCH=OFF -DSEKISHO_TEST_PER_BINARY=ON >/dev/null
 ninja -C "$san" -j"$jobs"
 
 step "unit tests under the sanitizers"

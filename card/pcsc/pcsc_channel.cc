@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 
 #include "base/log.h"
@@ -42,15 +43,18 @@ PcscChannel::~PcscChannel() {
 Result<Bytes> PcscChannel::Transmit(ByteView command) {
   if (command.empty()) return InvalidArgumentError("SCardTransmit: empty command APDU");
   const SCARD_IO_REQUEST* pci = active_protocol_ == Protocols::kT1 ? SCARD_PCI_T1 : SCARD_PCI_T0;
-  Bytes response(kMaxResponse);
+  if (receive_buffer_.size() != kMaxResponse) receive_buffer_.resize(kMaxResponse);
   DWORD length = kMaxResponse;
-  spdlog::debug("pcsc <- {}", ApduForLog(command));
+  // Log arguments are built even when the level is off: check first.
+  const bool debug = spdlog::should_log(spdlog::level::debug);
+  if (debug) spdlog::debug("pcsc <- {}", ApduForLog(command));
   if (UsesCredential(command)) credential_used_ = true;
   const LONG rv = SCardTransmit(card_, pci, command.data(), static_cast<DWORD>(command.size()),
-                                nullptr, response.data(), &length);
+                                nullptr, receive_buffer_.data(), &length);
   RETURN_IF_ERROR(PcscError("SCardTransmit", rv).WithContext("reader '" + reader_ + "'"));
-  response.resize(length);
-  spdlog::debug("pcsc -> {}", ResponseForLog(response));
+  Bytes response(receive_buffer_.begin(),
+                 receive_buffer_.begin() + std::min<std::size_t>(length, kMaxResponse));
+  if (debug) spdlog::debug("pcsc -> {}", ResponseForLog(response));
   return response;
 }
 

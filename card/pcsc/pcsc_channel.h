@@ -69,6 +69,10 @@ class PcscChannel final : public CardChannel {
   Protocols requested_;
   Protocols active_protocol_;
   bool credential_used_ = false;  // a VERIFY/CHANGE REFERENCE DATA went out since the last reset
+  // SCardTransmit's receive buffer, sized once for the largest response: allocating and
+  // zero-filling 64 KiB for every APDU would cost more than the host's whole share of an
+  // authentication.
+  Bytes receive_buffer_;
 };
 
 }  // namespace sekisho::card::pcsc

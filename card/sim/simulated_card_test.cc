@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "base/random.h"
 #include "card/mynumber_card.h"
 #include "card/sim/card_keys.h"
@@ -331,6 +333,9 @@ struct SwRow {
   const char* apdu;
   std::uint16_t sw;
 };
+
+// Names the row in test listings (ctest shows the parameter).
+void PrintTo(const SwRow& row, std::ostream* os) { *os << row.what; }
 
 class StatusWordTableTest : public SimulatedCardTest,
                             public ::testing::WithParamInterface<SwRow> {};

@@ -46,4 +46,22 @@ Result<Bytes> EncodeFrame(ByteView payload) {
   return frame;
 }
 
+Result<std::size_t> DecodeFrameHeader(std::span<const std::uint8_t, kFrameHeaderSize> header) {
+  const std::size_t length = ReadU16(header[0], header[1]);
+  if (length == 0)
+    return DataLossError("zero-length frame from the driver (the protocol has none)");
+  return length;
+}
+
+DriverMessage ParseDriverMessage(ByteView payload) {
+  DriverMessage message;
+  if (payload.size() == 1) {
+    message.is_control = true;
+    message.control = ParseControl(payload[0]);
+  } else {
+    message.command = payload;
+  }
+  return message;
+}
+
 }  // namespace sekisho::card::vpcd

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "base/bytes.h"
 #include "base/result.h"
@@ -34,5 +35,20 @@ const char* ControlName(Control control);
 // The frame holding `payload`: its length in two big-endian bytes, then the payload.
 // kInvalidArgument when the payload is longer than kMaxFramePayload.
 Result<Bytes> EncodeFrame(ByteView payload);
+
+// The payload length a frame header announces (two bytes, big-endian). kDataLoss "zero-length
+// frame from the driver (the protocol has none)" for 0: the stream is out of step.
+Result<std::size_t> DecodeFrameHeader(std::span<const std::uint8_t, kFrameHeaderSize> header);
+
+// What a frame from the driver asks for. A payload of one byte is a control message (`control`
+// is nullopt for a value the protocol does not define, which the driver never sends); a longer
+// one is a command APDU, `command` (a view into the payload). An empty payload (which
+// DecodeFrameHeader refuses) is neither: a command with no bytes.
+struct DriverMessage {
+  bool is_control = false;
+  std::optional<Control> control;
+  ByteView command;
+};
+DriverMessage ParseDriverMessage(ByteView payload);
 
 }  // namespace sekisho::card::vpcd

@@ -7,7 +7,10 @@
 namespace sekisho::card::vpcd {
 namespace {
 
+using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
+
+Bytes H(std::string_view hex) { return *FromHex(hex); }
 
 TEST(VpcdFrameTest, EncodesBigEndianLengthThenPayload) {
   auto frame = EncodeFrame(*FromHex("00A4040C"));
@@ -42,6 +45,41 @@ TEST(VpcdFrameTest, ControlValuesAreThoseOfTheDriver) {
     EXPECT_EQ(ParseControl(static_cast<std::uint8_t>(v)), std::nullopt) << v;
   }
   EXPECT_STREQ(ControlName(Control::kGetAtr), "get ATR");
+}
+
+TEST(VpcdFrameTest, DecodesTheHeaderTheEncoderWrites) {
+  for (std::size_t size : {std::size_t{1}, std::size_t{5}, std::size_t{300}, kMaxFramePayload}) {
+    const Bytes frame = *EncodeFrame(Bytes(size, 0x5A));
+    auto length = DecodeFrameHeader(
+        std::span<const std::uint8_t, kFrameHeaderSize>(frame.data(), kFrameHeaderSize));
+    ASSERT_THAT(length, IsOk());
+    EXPECT_EQ(*length, size);
+  }
+  const std::uint8_t zero[kFrameHeaderSize] = {0x00, 0x00};
+  EXPECT_THAT(
+      DecodeFrameHeader(zero),
+      StatusIs(StatusCode::kDataLoss, "zero-length frame from the driver (the protocol has none)"));
+}
+
+TEST(VpcdFrameTest, OneBytePayloadsAreControlMessagesLongerOnesCommands) {
+  const Bytes get_atr = H("04");
+  DriverMessage m = ParseDriverMessage(get_atr);
+  EXPECT_TRUE(m.is_control);
+  EXPECT_EQ(m.control, Control::kGetAtr);
+  EXPECT_TRUE(m.command.empty());
+
+  m = ParseDriverMessage(H("03"));
+  EXPECT_TRUE(m.is_control);
+  EXPECT_EQ(m.control, std::nullopt);
+
+  const Bytes select = H("00A4040C0AD392F000260100000001");
+  m = ParseDriverMessage(select);
+  EXPECT_FALSE(m.is_control);
+  EXPECT_EQ(m.control, std::nullopt);
+  EXPECT_EQ(m.command.data(), select.data());  // a view, not a copy
+  EXPECT_EQ(m.command.size(), select.size());
+  // Two bytes are already a command (an APDU too short to be valid is the card's to refuse).
+  EXPECT_FALSE(ParseDriverMessage(H("0004")).is_control);
 }
 
 }  // namespace

@@ -117,6 +117,10 @@ Result<std::unique_ptr<VpcdLink>> VpcdLink::Connect(const VpcdOptions& options) 
                                " ms, " + std::to_string(attempts) + " attempts; " + Advice(peer));
 }
 
+std::unique_ptr<VpcdLink> VpcdLink::Adopt(int fd, std::string peer) {
+  return std::unique_ptr<VpcdLink>(new VpcdLink(fd, std::move(peer)));
+}
+
 VpcdLink::~VpcdLink() { Close(); }
 
 void VpcdLink::Close() {
@@ -212,11 +216,11 @@ Status VpcdLink::Serve(VirtualCard& card, const std::atomic<bool>& stop) {
       return DataLossError("vpcd link to " + peer_ + ": the driver closed the connection after " +
                            std::to_string(got) + " of the 2 bytes of a frame header");
     }
-    const std::size_t length = ReadU16(header[0], header[1]);
-    if (length == 0) {
-      return DataLossError("vpcd link to " + peer_ +
-                           ": zero-length frame from the driver (the protocol has none)");
+    auto decoded = DecodeFrameHeader(header);
+    if (!decoded.ok()) {
+      return DataLossError("vpcd link to " + peer_ + ": " + decoded.status().message());
     }
+    const std::size_t length = *decoded;
     Bytes payload(length);
     // A command may carry a PIN (VERIFY): wipe it however this iteration ends.
     struct Wiper {
@@ -232,14 +236,14 @@ Status VpcdLink::Serve(VirtualCard& card, const std::atomic<bool>& stop) {
     }
 
     bool closed = false;
-    if (length == 1) {
-      const std::optional<Control> control = ParseControl(payload[0]);
-      if (!control) {
+    const DriverMessage message = ParseDriverMessage(payload);
+    if (message.is_control) {
+      if (!message.control) {
         spdlog::warn("vpcd: ignoring undefined control message {:02X} from {}", payload[0], peer_);
         continue;
       }
-      spdlog::debug("vpcd <- {}", ControlName(*control));
-      switch (*control) {
+      spdlog::debug("vpcd <- {}", ControlName(*message.control));
+      switch (*message.control) {
         case Control::kPowerOff:
           card.PowerOff();
           break;
@@ -254,9 +258,11 @@ Status VpcdLink::Serve(VirtualCard& card, const std::atomic<bool>& stop) {
           break;
       }
     } else {
-      spdlog::debug("vpcd <- {}", ApduForLog(payload));
-      Bytes response = card.Process(payload);
-      spdlog::debug("vpcd -> {}", ResponseForLog(response));
+      // Log arguments are built even when the level is off: check first.
+      const bool debug = spdlog::should_log(spdlog::level::debug);
+      if (debug) spdlog::debug("vpcd <- {}", ApduForLog(message.command));
+      Bytes response = card.Process(message.command);
+      if (debug) spdlog::debug("vpcd -> {}", ResponseForLog(response));
       if (response.size() > kMaxFramePayload) {
         return InternalError(
             "vpcd link to " + peer_ + ": the card answered " + std::to_string(response.size()) +

@@ -33,6 +33,10 @@ class VpcdLink {
   // runs with the vpcd driver); kNotFound when the host name does not resolve
   // (kUnavailable when the resolver is unreachable).
   static Result<std::unique_ptr<VpcdLink>> Connect(const VpcdOptions& options);
+  // A link over a stream socket already connected to the driver (one end of a socketpair, or a
+  // socket handed over by a service manager); takes ownership of `fd`. `peer` names the driver
+  // in messages.
+  static std::unique_ptr<VpcdLink> Adopt(int fd, std::string peer);
   ~VpcdLink();  // Close()
   VpcdLink(const VpcdLink&) = delete;
   VpcdLink& operator=(const VpcdLink&) = delete;

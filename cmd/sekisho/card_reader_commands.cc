@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,10 +20,10 @@
 #include "card/counting_channel.h"
 #include "card/jpki_client.h"
 #include "card/response_apdu.h"
-#include "card/pcsc/pcsc_channel.h"
 #include "card/pcsc/pcsc_context.h"
 #include "cmd/sekisho/command.h"
 #include "cmd/sekisho/pin_entry.h"
+#include "cmd/sekisho/reader_session.h"
 #include "identity/org_key.h"
 #include "identity/pseudonym.h"
 #include "pki/certificate.h"
@@ -31,62 +32,6 @@
 
 namespace sekisho::cli {
 namespace {
-
-struct ReaderOptions {
-  std::optional<std::string> reader;
-  int wait_seconds = 0;
-};
-
-void AddReaderOptions(CLI::App* cmd, ReaderOptions& o) {
-  cmd->add_option("--reader", o.reader, "Reader name (default: the first reader with a card)");
-  cmd->add_option("--wait", o.wait_seconds, "Seconds to wait for a card to be inserted")
-      ->capture_default_str();
-}
-
-// An open connection to a card, and everything that must outlive it.
-struct OpenCard {
-  std::unique_ptr<card::pcsc::PcscContext> context;
-  std::string reader;
-  std::unique_ptr<card::pcsc::PcscChannel> channel;
-};
-
-Result<OpenCard> Open(const ReaderOptions& o) {
-  OpenCard open;
-  ASSIGN_OR_RETURN(open.context, card::pcsc::PcscContext::Establish());
-  ASSIGN_OR_RETURN(std::vector<std::string> readers, open.context->ListReaders());
-  if (readers.empty()) {
-    return NotFoundError("no card reader is connected (is pcscd running with a reader driver?)");
-  }
-  const auto wait = std::chrono::milliseconds(o.wait_seconds * 1000);
-  if (o.reader) {
-    open.reader = *o.reader;
-    RETURN_IF_ERROR(open.context->WaitForCard(open.reader, wait));
-  } else {
-    for (const std::string& r : readers) {
-      if (open.context->WaitForCard(r, std::chrono::milliseconds(0)).ok()) {
-        open.reader = r;
-        break;
-      }
-    }
-    if (open.reader.empty()) {
-      RETURN_IF_ERROR(open.context->WaitForCard(readers.front(), wait)
-                          .WithContext("no reader holds a card"));
-      open.reader = readers.front();
-    }
-  }
-  ASSIGN_OR_RETURN(open.channel, card::pcsc::PcscChannel::Connect(*open.context, open.reader));
-  return open;
-}
-
-Result<identity::OrgKey> LoadOrgKey(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError("cannot open the organisation key file " + path.string());
-  Bytes key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto org_key = identity::OrgKey::FromBytes(key);
-  WipeBytes(key);
-  if (!org_key.ok()) return org_key.status().WithContext(path.string());
-  return org_key;
-}
 
 std::string Date(TimePoint t) {
   const std::time_t tt = std::chrono::system_clock::to_time_t(t);

@@ -15,5 +15,9 @@ using Action = std::function<Status()>;
 
 void RegisterPkiCommands(CLI::App& app, Action& action);
 void RegisterCardCommands(CLI::App& app, Action& action);
+void RegisterInitCommands(CLI::App& app, Action& action);
+void RegisterStaffCommands(CLI::App& app, Action& action);
+void RegisterEnrolCommands(CLI::App& app, Action& action);
+void RegisterRevocationCommands(CLI::App& app, Action& action);
 
 }  // namespace sekisho::cli

@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
   cli::Action action;
   cli::RegisterPkiCommands(app, action);
   cli::RegisterCardCommands(app, action);
+  cli::RegisterInitCommands(app, action);
+  cli::RegisterStaffCommands(app, action);
+  cli::RegisterEnrolCommands(app, action);
+  cli::RegisterRevocationCommands(app, action);
 
   try {
     app.parse(argc, argv);

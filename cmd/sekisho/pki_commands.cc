@@ -7,7 +7,9 @@
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "card/sim/card_profile.h"
 #include "cmd/sekisho/command.h"
+#include "pki/certificate.h"
 #include "pki/test_pki.h"
 
 namespace sekisho::cli {
@@ -37,6 +39,22 @@ Status InitTestPki(const InitTestOptions& o) {
   return OkStatus();
 }
 
+struct RevokeTestOptions {
+  std::filesystem::path pki_dir;
+  std::filesystem::path card;
+};
+
+// Puts a simulated card's auth certificate on its test PKI's CRL (for revocation scenarios).
+Status RevokeTest(const RevokeTestOptions& o) {
+  ASSIGN_OR_RETURN(const card::sim::CardProfile profile, card::sim::LoadCardProfile(o.card));
+  ASSIGN_OR_RETURN(const pki::Certificate cert,
+                   pki::Certificate::FromDer(profile.auth_certificate));
+  RETURN_IF_ERROR(pki::RevokeInTestPki(o.pki_dir, cert, SystemClock().Now()));
+  std::printf("the auth certificate of %s is now on the CRL %s\n", o.card.c_str(),
+              (o.pki_dir / pki::kAuthCaCrlFile).c_str());
+  return OkStatus();
+}
+
 }  // namespace
 
 void RegisterPkiCommands(CLI::App& app, Action& action) {
@@ -51,6 +69,14 @@ void RegisterPkiCommands(CLI::App& app, Action& action) {
   init_test->add_option("--seed", init->seed,
                         "Derive the CA keys from this seed (reproducible; tests only)");
   init_test->callback([&action, init] { action = [init] { return InitTestPki(*init); }; });
+
+  auto revoke = std::make_shared<RevokeTestOptions>();
+  CLI::App* revoke_test = pki->add_subcommand(
+      "revoke-test",
+      "Revoke a simulated card's auth certificate in its TEST PKI (re-issues auth-ca.crl.pem)");
+  revoke_test->add_option("--pki", revoke->pki_dir, "Test PKI directory")->required();
+  revoke_test->add_option("--card", revoke->card, "Card file (sekisho card new)")->required();
+  revoke_test->callback([&action, revoke] { action = [revoke] { return RevokeTest(*revoke); }; });
 }
 
 }  // namespace sekisho::cli
