@@ -6,7 +6,7 @@ SAN_BUILD    ?= build-san
 FUZZ_SECONDS ?= 10
 JOBS        ?= $(shell nproc)
 
-.PHONY: all deps build demo test unit asan integration fuzz bench clean
+.PHONY: all deps build demo test unit bench clean
 
 all: build
 
