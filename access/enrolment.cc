@@ -105,7 +105,7 @@ Result<EnrolmentOutcome> Enrol(const EnrolRequest& request, card::CardChannel& c
   // The card only ever sees what the JPKI user-authentication policy allows (DESIGN.md P3).
   card::CountingChannel counting(card);
   ASSIGN_OR_RETURN(auto firewall,
-                   card::ApduFirewall::Create(counting, card::JpkiUserAuthenticationPolicy()));
+                   card::ApduFirewall::Create(counting, card::SharedJpkiUserAuthenticationPolicy()));
   card::JpkiClient jpki(*firewall);
 
   // 2. A My Number Card.

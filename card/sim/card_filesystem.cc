@@ -22,4 +22,37 @@ const ElementaryFile* Application::Find(std::uint16_t fid) const {
   return it == files.end() ? nullptr : &it->second;
 }
 
+ElementaryFile TransparentEf(std::uint16_t fid, Bytes content, AccessRule read) {
+  ElementaryFile ef;
+  ef.fid = fid;
+  ef.kind = EfKind::kTransparent;
+  ef.content = std::move(content);
+  ef.read = std::move(read);
+  return ef;
+}
+
+ElementaryFile RecordEf(std::uint16_t fid, std::vector<Bytes> records, AccessRule read) {
+  ElementaryFile ef;
+  ef.fid = fid;
+  ef.kind = EfKind::kRecord;
+  ef.records = std::move(records);
+  ef.read = std::move(read);
+  return ef;
+}
+
+ElementaryFile PinEf(std::uint16_t fid, PinReference pin) {
+  ElementaryFile ef;
+  ef.fid = fid;
+  ef.kind = EfKind::kPin;
+  ef.pin = std::move(pin);
+  return ef;
+}
+
+ElementaryFile UnsimulatedKeyEf(std::uint16_t fid) {
+  ElementaryFile ef;
+  ef.fid = fid;
+  ef.kind = EfKind::kKey;
+  return ef;
+}
+
 }  // namespace sekisho::card::sim

@@ -72,6 +72,13 @@ struct ElementaryFile {
   std::uint16_t key_pin = 0;      // kKey: the PIN IEF that must be verified; 0 = none
 };
 
+// Constructors of each kind of EF, for the applications' file tables.
+ElementaryFile TransparentEf(std::uint16_t fid, Bytes content, AccessRule read);
+ElementaryFile RecordEf(std::uint16_t fid, std::vector<Bytes> records, AccessRule read);
+ElementaryFile PinEf(std::uint16_t fid, PinReference pin);
+// A key EF whose key is not simulated: commands that use it answer 6A88.
+ElementaryFile UnsimulatedKeyEf(std::uint16_t fid);
+
 struct Application {
   std::string name;  // short name for documents and errors ("JPKI", "input assist")
   Bytes aid;

@@ -17,22 +17,7 @@ constexpr std::size_t kBasicFourEfSize = 512;
 constexpr std::size_t kApInfoEfSize = 256;
 constexpr std::size_t kRsaSize = 256;
 
-ElementaryFile Transparent(std::uint16_t fid, Bytes content, AccessRule read) {
-  ElementaryFile ef;
-  ef.fid = fid;
-  ef.kind = EfKind::kTransparent;
-  ef.content = std::move(content);
-  ef.read = std::move(read);
-  return ef;
-}
 
-ElementaryFile Pin(std::uint16_t fid, PinReference pin) {
-  ElementaryFile ef;
-  ef.fid = fid;
-  ef.kind = EfKind::kPin;
-  ef.pin = std::move(pin);
-  return ef;
-}
 
 void PutU16(Bytes& out, std::size_t v) {
   out.push_back(static_cast<std::uint8_t>(v >> 8));
@@ -107,15 +92,15 @@ Result<Application> BuildInputAssistApplication(const CardProfile& profile, cons
   const Bytes modulus = RsaModulus(*keys.input_assist, kRsaSize);
   if (modulus.empty()) return DataLossError("card profile: keys.input_assist: not an RSA key");
 
-  app.Add(Transparent(my::kInputAssistMyNumber, my_number_ef,
+  app.Add(TransparentEf(my::kInputAssistMyNumber, my_number_ef,
                       AccessRule::AnyOf({my::kInputAssistPin, my::kInputAssistCodeA})));
-  app.Add(Transparent(my::kInputAssistBasicFour, InputAssistBasicFourEf(profile.identity),
+  app.Add(TransparentEf(my::kInputAssistBasicFour, InputAssistBasicFourEf(profile.identity),
                       AccessRule::AnyOf({my::kInputAssistPin, my::kInputAssistCodeB})));
-  app.Add(Transparent(my::kInputAssistIntegrity, integrity, pin_or_any_code));
+  app.Add(TransparentEf(my::kInputAssistIntegrity, integrity, pin_or_any_code));
   // EF 0004: issuer J-LIS "5000033" (its key is not on the card: opaque signature); subject =
   // the data-signing key, named after the card's municipality.
   app.Add(
-      Transparent(my::kInputAssistCvCert,
+      TransparentEf(my::kInputAssistCvCert,
                   CvCertificate(JlisKeyId("5000033"), JlisKeyId(derived.municipality_code + "00"),
                                 modulus, opaque.Generate(kRsaSize)),
                   AccessRule::Free()));
@@ -126,34 +111,34 @@ Result<Application> BuildInputAssistApplication(const CardProfile& profile, cons
       0xFF40, Concat({EncodeTlv(0xDF41, Bytes{0x01, 0x03, 0x0E, 0x01}),
                       EncodeTlv(0xDF42, JlisKeyId("5000034")), EncodeTlv82(0xDF43, df43)}));
   ap_info.resize(kApInfoEfSize, 0xFF);
-  app.Add(Transparent(my::kInputAssistApInfo, std::move(ap_info), AccessRule::Free()));
+  app.Add(TransparentEf(my::kInputAssistApInfo, std::move(ap_info), AccessRule::Free()));
   // EF 0006: the session-key delivery key (A1 + card-encoded RSA key); secure messaging is not
   // simulated, so the modulus is opaque.
   Bytes session_modulus = opaque.Generate(kRsaSize);
   session_modulus[0] |= 0x80;
-  app.Add(Transparent(0x0006, EncodeTlv82(0xA1, CardPublicKey(session_modulus)), pin_or_any_code));
+  app.Add(TransparentEf(0x0006, EncodeTlv82(0xA1, CardPublicKey(session_modulus)), pin_or_any_code));
   // EF 0007: FF50 { DF51 public key of signing key 0013, DF52 issuer signature }, opaque.
   Bytes signing_modulus = opaque.Generate(kRsaSize);
   signing_modulus[0] |= 0x80;
   app.Add(
-      Transparent(0x0007,
+      TransparentEf(0x0007,
                   EncodeTlv82(0xFF50, Concat({EncodeTlv82(0xDF51, CardPublicKey(signing_modulus)),
                                               EncodeTlv82(0xDF52, opaque.Generate(kRsaSize))})),
                   pin_or_any_code));
-  app.Add(Transparent(0x0008, Bytes(16, 0xFF), pin_or_any_code));
+  app.Add(TransparentEf(0x0008, Bytes(16, 0xFF), pin_or_any_code));
 
-  app.Add(Pin(my::kInputAssistPin, {kMaxInputAssistPinTries,
+  app.Add(PinEf(my::kInputAssistPin, {kMaxInputAssistPinTries,
                                     &RetryCounters::input_assist_pin,
                                     &CardProfile::input_assist_pin,
                                     {},
                                     true}));
-  app.Add(Pin(my::kInputAssistBlockedRef, {0, nullptr, nullptr, {}, false}));
-  app.Add(Pin(my::kInputAssistCodeA, {kMaxVerificationCodeTries,
+  app.Add(PinEf(my::kInputAssistBlockedRef, {0, nullptr, nullptr, {}, false}));
+  app.Add(PinEf(my::kInputAssistCodeA, {kMaxVerificationCodeTries,
                                       &RetryCounters::input_assist_code_a,
                                       &CardProfile::my_number,
                                       {},
                                       false}));
-  app.Add(Pin(
+  app.Add(PinEf(
       my::kInputAssistCodeB,
       {kMaxVerificationCodeTries, &RetryCounters::input_assist_code_b, nullptr,
        VerificationCodeB(profile.identity.birth_date, profile.card_expiry, profile.security_code)

@@ -26,14 +26,6 @@ constexpr std::uint32_t kCkfUserPinInitialized = 0x00000008;
 constexpr std::uint32_t kCkfTokenInitialized = 0x00000400;
 constexpr std::uint32_t kCkUnavailableInformation = 0xFFFFFFFF;
 
-ElementaryFile Transparent(std::uint16_t fid, Bytes content, AccessRule read) {
-  ElementaryFile ef;
-  ef.fid = fid;
-  ef.kind = EfKind::kTransparent;
-  ef.content = std::move(content);
-  ef.read = std::move(read);
-  return ef;
-}
 
 }  // namespace
 
@@ -73,15 +65,15 @@ Application BuildJpkiApplication(const CardProfile& profile, const CardKeys& key
   const bool has_sign = profile.sign_certificate.has_value();
   // Without a signature certificate the EF keeps its place but holds nothing (spec §4: EF 0008
   // tells the host; a READ then answers 6B00 at offset 0).
-  app.Add(Transparent(my::kJpkiSignCert, has_sign ? *profile.sign_certificate : Bytes{},
+  app.Add(TransparentEf(my::kJpkiSignCert, has_sign ? *profile.sign_certificate : Bytes{},
                       AccessRule::AnyOf({my::kJpkiSignPassword})));
-  app.Add(Transparent(my::kJpkiSignCaCert, profile.sign_ca_certificate, AccessRule::Free()));
-  app.Add(Transparent(my::kJpkiToken, JpkiTokenInfo(profile), AccessRule::Free()));
+  app.Add(TransparentEf(my::kJpkiSignCaCert, profile.sign_ca_certificate, AccessRule::Free()));
+  app.Add(TransparentEf(my::kJpkiToken, JpkiTokenInfo(profile), AccessRule::Free()));
   app.Add(
-      Transparent(my::kJpkiCertPresence, JpkiCertificatePresence(has_sign), AccessRule::Free()));
-  app.Add(Transparent(0x0009, Bytes(16, 0xFF), AccessRule::Never()));
-  app.Add(Transparent(my::kJpkiAuthCert, profile.auth_certificate, AccessRule::Free()));
-  app.Add(Transparent(my::kJpkiAuthCaCert, profile.auth_ca_certificate, AccessRule::Free()));
+      TransparentEf(my::kJpkiCertPresence, JpkiCertificatePresence(has_sign), AccessRule::Free()));
+  app.Add(TransparentEf(0x0009, Bytes(16, 0xFF), AccessRule::Never()));
+  app.Add(TransparentEf(my::kJpkiAuthCert, profile.auth_certificate, AccessRule::Free()));
+  app.Add(TransparentEf(my::kJpkiAuthCaCert, profile.auth_ca_certificate, AccessRule::Free()));
 
   ElementaryFile auth_pin;
   auth_pin.fid = my::kJpkiAuthPin;

@@ -23,38 +23,9 @@ constexpr std::uint8_t kPngSignature[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A,
 constexpr std::uint8_t kJpeg2000Signature[] = {0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50,
                                                0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A};
 
-ElementaryFile Transparent(std::uint16_t fid, Bytes content, AccessRule read) {
-  ElementaryFile ef;
-  ef.fid = fid;
-  ef.kind = EfKind::kTransparent;
-  ef.content = std::move(content);
-  ef.read = std::move(read);
-  return ef;
-}
 
-ElementaryFile Records(std::uint16_t fid, std::vector<Bytes> records, AccessRule read) {
-  ElementaryFile ef;
-  ef.fid = fid;
-  ef.kind = EfKind::kRecord;
-  ef.records = std::move(records);
-  ef.read = std::move(read);
-  return ef;
-}
 
-ElementaryFile Pin(std::uint16_t fid, PinReference pin) {
-  ElementaryFile ef;
-  ef.fid = fid;
-  ef.kind = EfKind::kPin;
-  ef.pin = std::move(pin);
-  return ef;
-}
 
-ElementaryFile UnsimulatedKey(std::uint16_t fid) {
-  ElementaryFile ef;
-  ef.fid = fid;
-  ef.kind = EfKind::kKey;
-  return ef;
-}
 
 Bytes OpaqueModulus(Random& random) {
   Bytes m = random.Generate(kRsaSize);
@@ -90,14 +61,14 @@ Application BuildCardFaceApplication(const CardProfile& profile) {
   const Bytes card_key = CardPublicKey(OpaqueModulus(opaque));
 
   // §7.1 EF 0001: FF10 { DF11 DOB, DF12 card public key, DF13 signature }.
-  app.Add(Transparent(
+  app.Add(TransparentEf(
       0x0001,
       EncodeTlv82(0xFF10, Concat({EncodeTlv(0xDF11, ToBytes(profile.identity.birth_date)),
                                   EncodeTlv82(0xDF12, card_key),
                                   EncodeTlv82(0xDF13, opaque.Generate(kRsaSize))})),
       AccessRule::AnyOf({kCardFaceBirthKey})));
   // EF 0002: the card face, images replaced by their bare format signatures.
-  app.Add(Transparent(
+  app.Add(TransparentEf(
       0x0002,
       WithOffsetTable(
           0xFF20,
@@ -109,7 +80,7 @@ Application BuildCardFaceApplication(const CardProfile& profile) {
            EncodeTlv(0xDF29, ToBytes(profile.card_expiry)), EncodeTlv(0xDF2A, kPngSignature)}),
       AccessRule::AnyOf({kCardFaceCodeA, kCardFaceCodeB})));
   // EF 0003: layout ID 06 03 0E 01, key ID, version, municipality code, key ID + opaque.
-  app.Add(Transparent(
+  app.Add(TransparentEf(
       0x0003,
       EncodeTlv(0xFF30,
                 Concat({EncodeTlv(0xDF31, Bytes{0x06, 0x03, 0x0E, 0x01}),
@@ -119,32 +90,32 @@ Application BuildCardFaceApplication(const CardProfile& profile) {
                                                     opaque.Generate(kRsaSize)}))})),
       AccessRule::Free()));
   app.Add(
-      Transparent(0x0004,
+      TransparentEf(0x0004,
                   CvCertificate(JlisKeyId("5000023"), JlisKeyId(derived.municipality_code + "01"),
                                 OpaqueModulus(opaque), opaque.Generate(kRsaSize)),
                   AccessRule::Free()));
-  app.Add(Transparent(
+  app.Add(TransparentEf(
       0x0005,
       EncodeTlv82(0xFF40, Concat({EncodeTlv(0xDF41, kPngSignature), EncodeTlv82(0xDF42, card_key),
                                   EncodeTlv82(0xDF43, opaque.Generate(kRsaSize))})),
       AccessRule::AnyOf({kCardFaceCodeA})));
   app.Add(
-      Transparent(0x0006, Bytes(16, 0xFF), AccessRule::AnyOf({kCardFaceCodeA, kCardFaceCodeB})));
+      TransparentEf(0x0006, Bytes(16, 0xFF), AccessRule::AnyOf({kCardFaceCodeA, kCardFaceCodeB})));
 
-  app.Add(Pin(kCardFaceBirthKey,
+  app.Add(PinEf(kCardFaceBirthKey,
               {kMaxVerificationCodeTries, &RetryCounters::card_face_birth_date, nullptr,
                JapaneseEraDate(profile.identity.birth_date).value_or(""), false}));
-  app.Add(Pin(kCardFaceCodeB, {kMaxVerificationCodeTries, &RetryCounters::card_face_code_b, nullptr,
+  app.Add(PinEf(kCardFaceCodeB, {kMaxVerificationCodeTries, &RetryCounters::card_face_code_b, nullptr,
                                VerificationCodeB(profile.identity.birth_date, profile.card_expiry,
                                                  profile.security_code)
                                    .value_or(""),
                                false}));
-  app.Add(Pin(kCardFaceCodeA, {kMaxVerificationCodeTries,
+  app.Add(PinEf(kCardFaceCodeA, {kMaxVerificationCodeTries,
                                &RetryCounters::card_face_code_a,
                                &CardProfile::my_number,
                                {},
                                false}));
-  app.Add(UnsimulatedKey(0x001A));
+  app.Add(UnsimulatedKeyEf(0x001A));
   return app;
 }
 
@@ -154,10 +125,10 @@ Application BuildResidenceApplication(const CardProfile& profile) {
   app.aid.assign(my::kResidenceAid.begin(), my::kResidenceAid.end());
   const DerivedCardData derived = DeriveCardData(profile.seed);
   SeededRandom opaque = DerivedRandom(profile.seed, "residence-opaque");
-  app.Add(Records(0x0001, {EncodeTlv(0x01, ToBytes(derived.resident_code))},
+  app.Add(RecordEf(0x0001, {EncodeTlv(0x01, ToBytes(derived.resident_code))},
                   AccessRule::AnyOf({kPin001C})));
-  app.Add(Transparent(0x0002, opaque.Generate(16), AccessRule::Free()));
-  app.Add(Pin(kPin001C, {kMaxResidencePinTries,
+  app.Add(TransparentEf(0x0002, opaque.Generate(16), AccessRule::Free()));
+  app.Add(PinEf(kPin001C, {kMaxResidencePinTries,
                          &RetryCounters::residence_pin,
                          &CardProfile::residence_pin,
                          {},
@@ -172,13 +143,13 @@ Application BuildCommonApplication(const CardProfile& profile) {
   const DerivedCardData derived = DeriveCardData(profile.seed);
   // The 住基AP's EF 0002 is identical (spec §7.3): same stream.
   SeededRandom opaque = DerivedRandom(profile.seed, "residence-opaque");
-  app.Add(Records(0x0001,
+  app.Add(RecordEf(0x0001,
                   {EncodeTlv(0x01, ToBytes(derived.card_serial + derived.municipality_code +
                                            profile.card_expiry))},
                   AccessRule::Free()));
-  app.Add(Transparent(0x0002, opaque.Generate(16), AccessRule::Free()));
-  app.Add(UnsimulatedKey(0x0019));
-  app.Add(Pin(
+  app.Add(TransparentEf(0x0002, opaque.Generate(16), AccessRule::Free()));
+  app.Add(UnsimulatedKeyEf(0x0019));
+  app.Add(PinEf(
       kPin001C,
       {kMaxCommonPinTries, &RetryCounters::common_pin, &CardProfile::residence_pin, {}, false}));
   return app;

@@ -77,7 +77,7 @@ struct InspectOptions {
 Status Inspect(const InspectOptions& o) {
   ASSIGN_OR_RETURN(OpenCard open, Open(o.reader));
   ASSIGN_OR_RETURN(auto firewall, card::ApduFirewall::Create(
-                                      *open.channel, card::JpkiUserAuthenticationPolicy()));
+                                      *open.channel, card::SharedJpkiUserAuthenticationPolicy()));
   card::CountingChannel counting(*firewall);
   card::JpkiClient jpki(counting);
   ASSIGN_OR_RETURN(Bytes atr, open.channel->Atr());
@@ -139,7 +139,7 @@ Status Authenticate(const AuthenticateOptions& o) {
   ASSIGN_OR_RETURN(std::vector<pki::Certificate> anchors, LoadAnchors(o.anchors));
   ASSIGN_OR_RETURN(OpenCard open, Open(o.reader));
   ASSIGN_OR_RETURN(auto firewall, card::ApduFirewall::Create(
-                                      *open.channel, card::JpkiUserAuthenticationPolicy()));
+                                      *open.channel, card::SharedJpkiUserAuthenticationPolicy()));
   card::CountingChannel counting(*firewall);
   card::JpkiClient jpki(counting);
 
@@ -215,7 +215,7 @@ Status FirewallCheck(const ReaderOptions& o) {
   ASSIGN_OR_RETURN(OpenCard open, Open(o));
   card::CountingChannel card_side(*open.channel);  // what really reaches the card
   ASSIGN_OR_RETURN(auto firewall, card::ApduFirewall::Create(
-                                      card_side, card::JpkiUserAuthenticationPolicy()));
+                                      card_side, card::SharedJpkiUserAuthenticationPolicy()));
   ASSIGN_OR_RETURN(const Bytes select_jpki, FromHex("00A4040C0AD392F000260100000001"));
   std::size_t refused = 0;
   std::size_t reached = 0;
