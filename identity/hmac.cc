@@ -16,21 +16,33 @@ struct MacCtxDeleter {
   void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
 };
 
+// An HMAC-SHA256 context without a key, made once per process: fetching the HMAC implementation
+// and SHA-256 by name costs more than the MAC of a public key. Each use duplicates it.
+const EVP_MAC_CTX& Unkeyed() {
+  static const EVP_MAC_CTX* const unkeyed = [] {
+    std::unique_ptr<EVP_MAC, MacDeleter> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+    if (!mac) std::abort();
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac.get());  // holds its own reference to `mac`
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+        OSSL_PARAM_construct_end(),
+    };
+    if (ctx == nullptr || EVP_MAC_CTX_set_params(ctx, params) != 1) std::abort();
+    return ctx;
+  }();
+  return *unkeyed;
+}
+
 // A context keyed with `key` that has absorbed `parts`.
 std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> Started(ByteView key,
                                                     std::initializer_list<ByteView> parts) {
-  std::unique_ptr<EVP_MAC, MacDeleter> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-  if (!mac) std::abort();
-  std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> ctx(EVP_MAC_CTX_new(mac.get()));
+  std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> ctx(
+      EVP_MAC_CTX_dup(&Unkeyed()));
   if (!ctx) std::abort();
-  char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_end(),
-  };
   // EVP_MAC_init with a null key pointer fails, so an empty key is passed as a valid pointer.
   static const unsigned char kEmpty = 0;
-  if (EVP_MAC_init(ctx.get(), key.empty() ? &kEmpty : key.data(), key.size(), params) != 1) {
+  if (EVP_MAC_init(ctx.get(), key.empty() ? &kEmpty : key.data(), key.size(), nullptr) != 1) {
     std::abort();
   }
   for (ByteView part : parts) {

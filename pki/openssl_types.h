@@ -30,6 +30,7 @@ using OpenSslPtr = std::unique_ptr<T, OpenSslDeleter<kFree>>;
 using EvpPkeyPtr = OpenSslPtr<EVP_PKEY, EVP_PKEY_free>;
 using EvpPkeyCtxPtr = OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
 using EvpMdCtxPtr = OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
+using EvpMdPtr = OpenSslPtr<EVP_MD, EVP_MD_free>;
 using X509Ptr = OpenSslPtr<X509, X509_free>;
 using X509CrlPtr = OpenSslPtr<X509_CRL, X509_CRL_free>;
 using X509NamePtr = OpenSslPtr<X509_NAME, X509_NAME_free>;

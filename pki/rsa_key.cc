@@ -160,12 +160,14 @@ Result<EvpPkeyPtr> RsaPublicKeyFromSpki(int parameters_type, const ASN1_BIT_STRI
       OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_E, e.data(), e.size()),
       OSSL_PARAM_construct_end(),
   };
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
-  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
+  // One import context per thread: creating it looks the RSA key manager up by name, which costs
+  // as much as the import itself.
+  thread_local const EvpPkeyCtxPtr import_ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+  if (!import_ctx || EVP_PKEY_fromdata_init(import_ctx.get()) != 1) {
     return OpenSslFailure("public key DER: import");
   }
   EVP_PKEY* raw = nullptr;
-  if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+  if (EVP_PKEY_fromdata(import_ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) != 1) {
     return OpenSslFailure("public key DER: import");
   }
   return EvpPkeyPtr(raw);
@@ -383,15 +385,21 @@ Status VerifyPkcs1Sha256(const EVP_PKEY& public_key, ByteView message, ByteView 
     return UnauthenticatedError("signature does not verify (length " +
                                 std::to_string(signature.size()) + " is not the modulus size)");
   }
-  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
-  if (!ctx ||
-      EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, Mutable(public_key)) != 1 ||
-      EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
+  // RFC 8017 §8.2.2 with EMSA-PKCS1-v1_5 (§9.2): hash the message, then verify the DigestInfo.
+  // SHA-256 is fetched once per process (an implicit fetch per call costs more than the hash).
+  static const EvpMdPtr sha256(EVP_MD_fetch(nullptr, "SHA256", nullptr));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_size = 0;
+  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, Mutable(public_key), nullptr));
+  if (!sha256 || !ctx ||
+      EVP_Digest(message.data(), message.size(), digest, &digest_size, sha256.get(), nullptr) != 1 ||
+      EVP_PKEY_verify_init(ctx.get()) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
+      EVP_PKEY_CTX_set_signature_md(ctx.get(), sha256.get()) != 1) {
     return OpenSslFailure("RSA signature verification");
   }
-  const int verified = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
-                                        message.data(), message.size());
+  const int verified =
+      EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest, digest_size);
   // A mismatch leaves reasons on the error queue; they say nothing the caller needs.
   ERR_clear_error();
   if (verified != 1) return UnauthenticatedError("signature does not verify");

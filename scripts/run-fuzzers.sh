@@ -29,36 +29,49 @@ artifacts="$build/fuzz-artifacts"
 mkdir -p "$artifacts"
 artifacts=$(cd "$artifacts" && pwd)
 
-failed=0
-for target in "${targets[@]}"; do
+# One target: replay its reproducers, then fuzz. Prints one line (and the log tail on failure);
+# the exit status says whether it passed.
+run_target() {
+  local target=$1 name corpus log rc=0 execs
   name=$(basename "$target")
   corpus="$work/$name"
   mkdir -p "$corpus"
   if [ -d "$here/fuzz/corpus/$name" ]; then cp -R "$here/fuzz/corpus/$name/." "$corpus/"; fi
   log="$work/$name.log"
-  rc=0
   # Reproducers of past crashes (fuzz/regressions/<target>/) must keep passing.
-  regressions=("$here/fuzz/regressions/$name"/*)
+  local regressions=("$here/fuzz/regressions/$name"/*)
   if [ ${#regressions[@]} -gt 0 ]; then
     "$target" -timeout=5 -rss_limit_mb=2048 "${regressions[@]}" >"$log" 2>&1 || rc=$?
     if [ $rc -ne 0 ]; then
-      failed=1
-      printf '%-24s FAIL  a reproducer in fuzz/regressions/%s crashes again (exit %d)\n' \
-        "$name" "$name" "$rc"
-      tail -n 60 "$log"
-      continue
+      { printf '%-24s FAIL  a reproducer in fuzz/regressions/%s crashes again (exit %d)\n' \
+          "$name" "$name" "$rc"; tail -n 60 "$log"; } >"$work/$name.out"
+      return 1
     fi
   fi
   "$target" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$artifacts/$name-" "$corpus" >"$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   if [ $rc -eq 0 ]; then
-    printf '%-24s ok    %12s executions in %ss\n' "$name" "${execs:-?}" "$seconds"
-  else
-    failed=1
-    printf '%-24s FAIL  %12s executions (exit %d); log follows, reproducer in %s\n' \
-      "$name" "${execs:-?}" "$rc" "$artifacts"
-    tail -n 60 "$log"
+    printf '%-24s ok    %12s executions in %ss\n' "$name" "${execs:-?}" "$seconds" \
+      >"$work/$name.out"
+    return 0
   fi
+  { printf '%-24s FAIL  %12s executions (exit %d); log follows, reproducer in %s\n' \
+      "$name" "${execs:-?}" "$rc" "$artifacts"; tail -n 60 "$log"; } >"$work/$name.out"
+  return 1
+}
+
+# As many targets at a time as there are cores; results are printed in target order.
+parallel=$(nproc)
+for target in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || true; done
+  { rc=0; run_target "$target" || rc=$?; echo "$rc" >"$work/$(basename "$target").rc"; } &
+done
+wait
+failed=0
+for target in "${targets[@]}"; do
+  name=$(basename "$target")
+  cat "$work/$name.out"
+  [ "$(cat "$work/$name.rc")" = 0 ] || failed=1
 done
 exit $failed
