@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include <openssl/err.h>
+
 #include "pki/certificate.h"
 #include "pki/test_pki.h"
 #include "pki/trust_anchors.h"
@@ -25,6 +27,9 @@ void Check(bool condition) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  struct ClearErrors {
+    ~ClearErrors() { ERR_clear_error(); }
+  } clear_errors;
   auto cert = Certificate::FromDer(ByteView(data, size));
   if (!cert.ok()) {
     Check(cert.status().code() == sekisho::StatusCode::kInvalidArgument);

@@ -19,5 +19,6 @@ void RegisterInitCommands(CLI::App& app, Action& action);
 void RegisterStaffCommands(CLI::App& app, Action& action);
 void RegisterEnrolCommands(CLI::App& app, Action& action);
 void RegisterRevocationCommands(CLI::App& app, Action& action);
+void RegisterAuditCommands(CLI::App& app, Action& action);
 
 }  // namespace sekisho::cli

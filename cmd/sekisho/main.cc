@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   cli::RegisterStaffCommands(app, action);
   cli::RegisterEnrolCommands(app, action);
   cli::RegisterRevocationCommands(app, action);
+  cli::RegisterAuditCommands(app, action);
 
   try {
     app.parse(argc, argv);
