@@ -34,8 +34,13 @@ test: build
 unit: build
 	ctest --test-dir $(BUILD) -L unit -j$(JOBS) --output-on-failure
 
+# Every benchmark, medians of 5 with their baselines measured in the same run (docs/performance.md).
+BENCHES := card_bench policy_bench snapshot_bench audit_bench gate_bench
 bench: build
-	$(BUILD)/bench/card_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	@for b in $(BENCHES); do \
+	  echo "== $$b"; \
+	  $(BUILD)/bench/$$b --benchmark_repetitions=5 --benchmark_report_aggregates_only=true || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD)
