@@ -6,6 +6,7 @@
 #include <bit>
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "audit/proof_builder.h"
 
@@ -18,6 +19,31 @@ std::string N(std::uint64_t n) { return std::to_string(n); }
 
 // Salts are drawn for this many records at a time.
 constexpr std::size_t kSaltChunk = 1024;
+
+// What Append refuses in record `i` of a batch.
+Status CheckNewRecord(std::size_t i, const NewRecord& record) {
+  if (record.kind == RecordKind::kErasure) {
+    return InvalidArgumentError("record " + N(i) +
+                                " of the batch is an erasure record; only "
+                                "Erase writes those");
+  }
+  if (record.record.size() > kMaxRecordSize) {
+    return InvalidArgumentError("record " + N(i) + " of the batch has " + N(record.record.size()) +
+                                " bytes, above the limit of " + N(kMaxRecordSize));
+  }
+  return OkStatus();
+}
+
+Status CheckFeedName(std::string_view feed) {
+  const bool printable =
+      std::all_of(feed.begin(), feed.end(), [](char c) { return c > ' ' && c < 0x7F; });
+  if (feed.empty() || feed.size() > kMaxFeedNameLength || !printable) {
+    return InvalidArgumentError("feed name '" + std::string(feed) + "': expected 1 to " +
+                                N(kMaxFeedNameLength) +
+                                " printable ASCII characters without spaces");
+  }
+  return OkStatus();
+}
 
 }  // namespace
 
@@ -115,18 +141,7 @@ Status AuditLog::AppendInTransaction(std::span<const NewRecord> records) {
 }
 
 Result<std::uint64_t> AuditLog::Append(std::span<const NewRecord> records) {
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (records[i].kind == RecordKind::kErasure) {
-      return InvalidArgumentError("record " + N(i) +
-                                  " of the batch is an erasure record; only "
-                                  "Erase writes those");
-    }
-    if (records[i].record.size() > kMaxRecordSize) {
-      return InvalidArgumentError("record " + N(i) + " of the batch has " +
-                                  N(records[i].record.size()) + " bytes, above the limit of " +
-                                  N(kMaxRecordSize));
-    }
-  }
+  for (std::size_t i = 0; i < records.size(); ++i) RETURN_IF_ERROR(CheckNewRecord(i, records[i]));
   ASSIGN_OR_RETURN(Transaction transaction,
                    Transaction::Begin(store_->database(), options_.durability));
   RETURN_IF_ERROR(CatchUp());
@@ -139,6 +154,47 @@ Result<std::uint64_t> AuditLog::Append(std::span<const NewRecord> records) {
     return status.WithContext("appending " + N(records.size()) + " records to the audit log");
   }
   return first;
+}
+
+Result<std::optional<std::int64_t>> AuditLog::FeedPosition(std::string_view feed) {
+  RETURN_IF_ERROR(CheckFeedName(feed));
+  return store_->FeedPosition(feed);
+}
+
+Result<std::size_t> AuditLog::AppendFeed(std::string_view feed,
+                                         std::span<const FeedRecord> records) {
+  RETURN_IF_ERROR(CheckFeedName(feed));
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    RETURN_IF_ERROR(CheckNewRecord(i, records[i].record));
+    if (i > 0 && records[i].position <= records[i - 1].position) {
+      return InvalidArgumentError("record " + N(i) + " of the batch of feed '" + std::string(feed) +
+                                  "' has the position " + std::to_string(records[i].position) +
+                                  ", not beyond the previous record's " +
+                                  std::to_string(records[i - 1].position));
+    }
+  }
+  if (records.empty()) return std::size_t{0};
+  ASSIGN_OR_RETURN(Transaction transaction,
+                   Transaction::Begin(store_->database(), options_.durability));
+  RETURN_IF_ERROR(CatchUp());
+  // Read under the write lock: no other writer can move the position before the commit.
+  ASSIGN_OR_RETURN(const std::optional<std::int64_t> stored, store_->FeedPosition(feed));
+  std::size_t skip = 0;
+  while (skip < records.size() && stored && records[skip].position <= *stored) ++skip;
+  if (skip == records.size()) return std::size_t{0};  // the rollback writes nothing
+  std::vector<NewRecord> fresh;
+  fresh.reserve(records.size() - skip);
+  for (const FeedRecord& r : records.subspan(skip)) fresh.push_back(r.record);
+  const Frontier before = frontier_;
+  Status status = AppendInTransaction(fresh);
+  if (status.ok()) status = store_->SetFeedPosition(feed, records.back().position);
+  if (status.ok()) status = transaction.Commit();
+  if (!status.ok()) {
+    frontier_ = before;
+    return status.WithContext("appending " + N(fresh.size()) + " records of the feed '" +
+                              std::string(feed) + "' to the audit log");
+  }
+  return fresh.size();
 }
 
 Result<std::uint64_t> AuditLog::Erase(std::uint64_t index) {

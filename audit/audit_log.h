@@ -34,6 +34,17 @@ struct NewRecord {
   Bytes record;  // the caller's canonical encoding, at most kMaxRecordSize bytes
 };
 
+// A record of a feed: a source whose items are copied into the log exactly once each, in order
+// (access/audit_feed.h feeds the registry's admin events). `position` is the item's place in its
+// source (an event id); it increases strictly from one record of a batch to the next.
+struct FeedRecord {
+  std::int64_t position = 0;
+  NewRecord record;
+};
+
+// The longest feed name: 1 to 100 printable ASCII characters, no spaces.
+inline constexpr std::size_t kMaxFeedNameLength = 100;
+
 struct SignedCheckpoint {
   Checkpoint checkpoint;
   std::string text;  // the signed form (checkpoint.h)
@@ -82,6 +93,22 @@ class AuditLog {
   // kMaxRecordSize or of kind kErasure (only Erase writes those); an empty batch appends nothing.
   Result<std::uint64_t> Append(std::span<const NewRecord> records);
   Result<std::uint64_t> Append(const NewRecord& record) { return Append(std::span(&record, 1)); }
+
+  // A feed's position is the position of the last record it appended. It is kept in the log's
+  // file and moves in the same transaction as the records that carry it, so a crash never
+  // separates the two. docs/formats/audit-log.md "Database".
+  //
+  // The stored position of `feed`; nullopt before its first record. kInvalidArgument for a bad
+  // feed name; kDataLoss when the stored value is not a number.
+  Result<std::optional<std::int64_t>> FeedPosition(std::string_view feed);
+  // Appends, in one transaction, the records of `records` whose position is beyond the feed's
+  // stored position, and stores the position of the last one. Records at or below the stored
+  // position were appended already (by another writer, or by a run that stopped after its
+  // commit) and are skipped, so feeding the same items again, after a crash or from two
+  // processes at once, adds no duplicate. Returns how many records were appended.
+  // kInvalidArgument (nothing appended) for a bad feed name, positions that do not increase
+  // strictly, and what Append refuses; otherwise Append's errors.
+  Result<std::size_t> AppendFeed(std::string_view feed, std::span<const FeedRecord> records);
 
   // Erases the content of record `index`: its salt and record bytes are removed from the file
   // (overwritten, and the write-ahead log truncated when no reader holds it), its leaf hash and

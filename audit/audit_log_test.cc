@@ -262,6 +262,97 @@ TEST_F(AuditLogTest, ErasureRefusesMissingErasedAndErasureRecords) {
   EXPECT_EQ(log->size(), 4u);
 }
 
+std::vector<FeedRecord> FeedRecords(std::initializer_list<std::int64_t> positions) {
+  std::vector<FeedRecord> out;
+  for (const std::int64_t p : positions) {
+    out.push_back({p, {RecordKind::kAdminAction, ToBytes("event " + std::to_string(p))}});
+  }
+  return out;
+}
+
+TEST_F(AuditLogTest, FeedsAppendEachPositionOnceAndKeepTheirPositionInTheFile) {
+  {
+    auto log = OpenOrDie();
+    ASSERT_NE(log, nullptr);
+    EXPECT_EQ(*log->FeedPosition("admin/1"), std::nullopt);
+    EXPECT_EQ(*log->AppendFeed("admin/1", FeedRecords({3, 5, 9})), 3u);
+    EXPECT_EQ(*log->FeedPosition("admin/1"), 9);
+    // The same items again, and an overlapping batch: only what lies beyond 9 is appended.
+    EXPECT_EQ(*log->AppendFeed("admin/1", FeedRecords({3, 5, 9})), 0u);
+    EXPECT_EQ(*log->AppendFeed("admin/1", FeedRecords({5, 9, 10, 12})), 2u);
+    // Feeds are independent of each other.
+    EXPECT_EQ(*log->FeedPosition("admin/2"), std::nullopt);
+    EXPECT_EQ(*log->AppendFeed("admin/2", FeedRecords({1})), 1u);
+    ASSERT_THAT(log->Append(Records(6, 1)), IsOk());
+    EXPECT_EQ(*log->AppendFeed("admin/1", std::span<const FeedRecord>()), 0u);
+    EXPECT_EQ(log->size(), 7u);
+  }
+  // Reopened, and from a second connection: the positions were stored with the records.
+  auto log = OpenOrDie();
+  ASSERT_NE(log, nullptr);
+  auto other = OpenOrDie();
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(*log->FeedPosition("admin/1"), 12);
+  EXPECT_EQ(*other->FeedPosition("admin/2"), 1);
+  EXPECT_EQ(*other->AppendFeed("admin/1", FeedRecords({12, 13})), 1u);
+  // The first connection did not see 13 appended, and offers it again: skipped.
+  EXPECT_EQ(*log->AppendFeed("admin/1", FeedRecords({13, 14})), 1u);
+  EXPECT_EQ(log->size(), 9u);
+  const std::vector<std::string> expected = {"event 3",  "event 5",  "event 9",
+                                             "event 10", "event 12", "event 1",
+                                             "record 6", "event 13", "event 14"};
+  for (std::uint64_t i = 0; i < expected.size(); ++i) {
+    auto entry = log->GetRecord(i);
+    ASSERT_THAT(entry, IsOk());
+    EXPECT_EQ(ToString(*entry->record), expected[i]) << i;
+  }
+  EXPECT_THAT(log->Check(), IsOk());
+}
+
+TEST_F(AuditLogTest, FeedsRefuseBadNamesAndPositionsAndFailedBatchesKeepThePosition) {
+  auto log = OpenOrDie();
+  ASSERT_NE(log, nullptr);
+  for (const std::string& name : {std::string(), std::string("admin 1"), std::string("admin\n"),
+                                  std::string(kMaxFeedNameLength + 1, 'a')}) {
+    EXPECT_THAT(log->AppendFeed(name, FeedRecords({1})),
+                StatusIs(StatusCode::kInvalidArgument, HasSubstr("feed name")))
+        << name;
+    EXPECT_THAT(log->FeedPosition(name), StatusIs(StatusCode::kInvalidArgument));
+  }
+  EXPECT_THAT(log->AppendFeed(std::string(kMaxFeedNameLength, 'a'), FeedRecords({1})), IsOk());
+  EXPECT_THAT(log->AppendFeed("f", FeedRecords({4, 4})),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("record 1 of the batch of feed 'f' has the position 4, not "
+                                 "beyond the previous record's 4")));
+  EXPECT_THAT(log->AppendFeed("f", FeedRecords({5, 2})), StatusIs(StatusCode::kInvalidArgument));
+  std::vector<FeedRecord> erasure = FeedRecords({1});
+  erasure[0].record.kind = RecordKind::kErasure;
+  EXPECT_THAT(log->AppendFeed("f", erasure),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("erasure record")));
+  EXPECT_EQ(*log->FeedPosition("f"), std::nullopt);
+  EXPECT_EQ(log->size(), 1u);
+
+  // A fault in the middle of a batch: neither the records nor the position move.
+  ASSERT_THAT(log->AppendFeed("f", FeedRecords({1, 2})), IsOk());
+  ASSERT_THAT(Raw()->Exec("CREATE TRIGGER fault BEFORE INSERT ON entries WHEN NEW.idx = 4 "
+                          "BEGIN SELECT RAISE(ABORT, 'injected fault'); END"),
+              IsOk());
+  EXPECT_THAT(log->AppendFeed("f", FeedRecords({3, 4, 5})),
+              StatusIs(StatusCode::kFailedPrecondition, HasSubstr("injected fault")));
+  EXPECT_EQ(*log->FeedPosition("f"), 2);
+  EXPECT_EQ(log->size(), 3u);
+  ASSERT_THAT(Raw()->Exec("DROP TRIGGER fault"), IsOk());
+  EXPECT_EQ(*log->AppendFeed("f", FeedRecords({3, 4, 5})), 3u);
+  EXPECT_EQ(*log->FeedPosition("f"), 5);
+
+  // A stored position that is not a number is corrupt data.
+  ASSERT_THAT(Raw()->Exec("UPDATE log_info SET value = '5x' WHERE name = 'feed f'"), IsOk());
+  EXPECT_THAT(log->FeedPosition("f"),
+              StatusIs(StatusCode::kDataLoss, HasSubstr("the stored position of the feed 'f'")));
+  EXPECT_THAT(log->AppendFeed("f", FeedRecords({6})), StatusIs(StatusCode::kDataLoss));
+  EXPECT_EQ(log->size(), 6u);
+}
+
 TEST_F(AuditLogTest, CheckpointsAreSignedStoredAndCheckedOnOpen) {
   auto log = OpenOrDie();
   ASSERT_NE(log, nullptr);

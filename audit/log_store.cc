@@ -1,5 +1,6 @@
 #include "audit/log_store.h"
 
+#include <charconv>
 #include <string>
 
 namespace sekisho::audit {
@@ -38,6 +39,9 @@ PRAGMA user_version = 1;
 constexpr int kLevelBits = 6;
 
 std::string N(std::uint64_t n) { return std::to_string(n); }
+
+// A feed's row in log_info.
+std::string FeedInfoName(std::string_view feed) { return "feed " + std::string(feed); }
 
 std::string NodeName(NodeId node) {
   return "node (level " + std::to_string(node.level) + ", index " + N(node.index) + ")";
@@ -197,6 +201,27 @@ NodeReader LogStore::Reader() {
     }
     return out;
   };
+}
+
+Result<std::optional<std::int64_t>> LogStore::FeedPosition(std::string_view feed) {
+  ASSIGN_OR_RETURN(auto query, db_->Cached("SELECT value FROM log_info WHERE name = ?"));
+  ASSIGN_OR_RETURN(const bool row, query->BindText(1, FeedInfoName(feed)).Step());
+  if (!row) return std::optional<std::int64_t>();
+  const std::string text = query->ColumnText(0);
+  std::int64_t position = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), position);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return DataLossError("the stored position of the feed '" + std::string(feed) + "' ('" + text +
+                         "') is not a number");
+  }
+  return std::optional<std::int64_t>(position);
+}
+
+Status LogStore::SetFeedPosition(std::string_view feed, std::int64_t position) {
+  ASSIGN_OR_RETURN(auto upsert, db_->Cached("INSERT INTO log_info (name, value) VALUES (?, ?) "
+                                            "ON CONFLICT (name) DO UPDATE SET value = "
+                                            "excluded.value"));
+  return upsert->BindText(1, FeedInfoName(feed)).BindText(2, std::to_string(position)).Run();
 }
 
 Status LogStore::InsertCheckpoint(std::uint64_t tree_size, std::string_view text) {

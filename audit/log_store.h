@@ -83,6 +83,12 @@ class LogStore {
   // "node (level L, index I) is missing from the audit log" or "... is not 32 bytes".
   NodeReader Reader();
 
+  // The stored position of a feed (AuditLog::AppendFeed), nullopt when it has none. kDataLoss
+  // when the stored value is not a decimal number.
+  Result<std::optional<std::int64_t>> FeedPosition(std::string_view feed);
+  // Stores (or replaces) the position of a feed.
+  Status SetFeedPosition(std::string_view feed, std::int64_t position);
+
   Status InsertCheckpoint(std::uint64_t tree_size, std::string_view text);
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint();
   // Oldest first.

@@ -7,6 +7,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <system_error>
+
+#include "access/audit_feed.h"
+#include "audit/key_file.h"
 
 namespace sekisho::cli {
 namespace {
@@ -105,6 +110,53 @@ Result<DataSession> OpenDataSession(const DataOptions& o) {
 
 Result<identity::OrgKey> LoadSessionKey(const DataSession& session) {
   return session.dir->LoadOrgKey(session.org.name);
+}
+
+Result<std::unique_ptr<audit::AuditLog>> OpenAuditLog(const access::DataDir& dir, Random& random,
+                                                      const Clock& clock) {
+  const std::filesystem::path key_path = dir.root() / audit::kCheckpointKeyFileName;
+  const std::filesystem::path log_path = dir.root() / audit::kAuditLogFileName;
+  // A new key only with a new log: a log whose key is lost keeps failing rather than being
+  // paired with a key that cannot verify its checkpoints.
+  std::error_code ec;
+  const bool log_exists = std::filesystem::exists(log_path, ec);
+  auto key = log_exists ? audit::ReadCheckpointKeyFile(key_path)
+                        : audit::LoadOrCreateCheckpointKeyFile(key_path, random);
+  if (!key.ok()) {
+    if (log_exists && key.status().code() == StatusCode::kNotFound) {
+      return key.status().WithContext("the audit log " + log_path.string() +
+                                      " exists but its checkpoint key does not; restore " +
+                                      key_path.string() + " from a backup");
+    }
+    return key.status();
+  }
+  audit::AuditLog::Options options;
+  options.database.busy_timeout = dir.config().busy_timeout;
+  return audit::AuditLog::Open(log_path, audit::LogOriginForKey(key->public_key()),
+                               key->public_key(), random, clock, options);
+}
+
+Status FeedAuditLog(const access::DataDir& dir, store::Registry& registry, const Clock& clock,
+                    Status outcome) {
+  OsRandom random;
+  Result<std::size_t> fed = [&]() -> Result<std::size_t> {
+    ASSIGN_OR_RETURN(const std::unique_ptr<audit::AuditLog> log, OpenAuditLog(dir, random, clock));
+    return access::FeedAdminEvents(registry, *log);
+  }();
+  if (fed.ok()) {
+    if (*fed > 0) spdlog::info("audit log: {} admin record(s) appended", *fed);
+    return outcome;
+  }
+  const std::string log_path = (dir.root() / audit::kAuditLogFileName).string();
+  if (!outcome.ok()) {
+    spdlog::warn("the admin records of this command were not appended to the audit log {}: {}",
+                 log_path, fed.status().ToString());
+    return outcome;
+  }
+  return fed.status().WithContext(
+      "the change is saved in the registry, but its admin record was not appended to the audit "
+      "log " +
+      log_path + " (the next command that writes to the registry appends it once this is fixed)");
 }
 
 std::string FormatDate(TimePoint t) { return Strftime(t, "%Y-%m-%d"); }

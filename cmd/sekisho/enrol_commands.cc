@@ -28,8 +28,7 @@ struct EnrolOptions {
   bool allow_last_try = false;
 };
 
-Status Enrol(const EnrolOptions& o) {
-  ASSIGN_OR_RETURN(DataSession s, OpenDataSession(o.data));
+Status EnrolIn(DataSession& s, const EnrolOptions& o) {
   const access::Config& config = s.dir->config();
   if (o.allow_last_try && config.last_try != access::LastTryPolicy::kAllowWithFlag) {
     return PermissionDeniedError(
@@ -78,6 +77,11 @@ Status Enrol(const EnrolOptions& o) {
               outcome->apdu_count, static_cast<unsigned long long>(outcome->firewall_refused),
               open.reader.c_str());
   return OkStatus();
+}
+
+Status Enrol(const EnrolOptions& o) {
+  ASSIGN_OR_RETURN(DataSession s, OpenDataSession(o.data));
+  return FeedAuditLog(s, EnrolIn(s, o));
 }
 
 }  // namespace

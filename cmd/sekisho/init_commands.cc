@@ -57,6 +57,29 @@ Status AddAnchorFile(const access::DataDir& dir, const std::filesystem::path& fi
   return OkStatus();
 }
 
+// The organisation `name` in the registry, with its files (key K_org) in `dir`.
+Status AddOrganisation(const access::DataDir& dir, store::Registry& registry,
+                       const std::string& name, const std::string& actor) {
+  if (actor.empty()) return InvalidArgumentError("no actor: pass --actor NAME");
+  auto known = registry.FindOrganisationByName(name);
+  if (known.ok()) {
+    return AlreadyExistsError("organisation '" + name + "' exists already in " +
+                              dir.root().string());
+  }
+  if (known.status().code() != StatusCode::kNotFound) return known.status();
+  OsRandom random;
+  RETURN_IF_ERROR(dir.CreateOrgFiles(name, random));
+  auto org = registry.CreateOrganisation(name, actor);
+  if (!org.ok()) {
+    dir.RemoveOrgFiles(name);  // nothing half-made stays behind
+    return org.status();
+  }
+  std::printf("organisation:        %s (key %s, mode 0600)\n", org->name.c_str(),
+              dir.org_key_path(org->name).c_str());
+  spdlog::info("organisation '{}' created by {}", org->name, actor);
+  return OkStatus();
+}
+
 Status Init(const InitOptions& o) {
   SystemClock clock;
   const std::filesystem::path root = o.data.data;
@@ -85,22 +108,8 @@ Status Init(const InitOptions& o) {
                                   /*tolerate_duplicate=*/true));
   }
   if (o.org) {
-    if (o.data.actor.empty()) return InvalidArgumentError("no actor: pass --actor NAME");
-    auto known = registry->FindOrganisationByName(*o.org);
-    if (known.ok()) {
-      return AlreadyExistsError("organisation '" + *o.org + "' exists already in " + root.string());
-    }
-    if (known.status().code() != StatusCode::kNotFound) return known.status();
-    OsRandom random;
-    RETURN_IF_ERROR(dir->CreateOrgFiles(*o.org, random));
-    auto org = registry->CreateOrganisation(*o.org, o.data.actor);
-    if (!org.ok()) {
-      dir->RemoveOrgFiles(*o.org);  // nothing half-made stays behind
-      return org.status();
-    }
-    std::printf("organisation:        %s (key %s, mode 0600)\n", org->name.c_str(),
-                dir->org_key_path(org->name).c_str());
-    spdlog::info("organisation '{}' created by {}", org->name, o.data.actor);
+    RETURN_IF_ERROR(FeedAuditLog(*dir, *registry, clock,
+                                 AddOrganisation(*dir, *registry, *o.org, o.data.actor)));
   }
   std::printf(
       "next:                sekisho anchors add ROOT.pem; sekisho staff add ...; "

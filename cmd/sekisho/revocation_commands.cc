@@ -24,11 +24,7 @@ struct RevokeOptions {
   std::string reason;
 };
 
-Status Revoke(const RevokeOptions& o) {
-  if (o.staff.has_value() == o.credential.has_value()) {
-    return InvalidArgumentError("name exactly one of --staff NUMBER or --credential PSEUDONYM");
-  }
-  ASSIGN_OR_RETURN(DataSession s, OpenDataSession(o.data));
+Status RevokeIn(DataSession& s, const RevokeOptions& o) {
   if (o.staff) {
     auto staff = s.registry->FindStaffByNumber(s.org.id, *o.staff);
     if (!staff.ok()) return staff.status().WithContext("staff " + *o.staff);
@@ -56,17 +52,21 @@ Status Revoke(const RevokeOptions& o) {
   return OkStatus();
 }
 
+Status Revoke(const RevokeOptions& o) {
+  if (o.staff.has_value() == o.credential.has_value()) {
+    return InvalidArgumentError("name exactly one of --staff NUMBER or --credential PSEUDONYM");
+  }
+  ASSIGN_OR_RETURN(DataSession s, OpenDataSession(o.data));
+  return FeedAuditLog(s, RevokeIn(s, o));
+}
+
 struct ImportOptions {
   DataOptions data;
   std::optional<std::string> file;
   std::optional<std::string> url;
 };
 
-Status ImportCrl(const ImportOptions& o) {
-  if (o.file.has_value() == o.url.has_value()) {
-    return InvalidArgumentError("name exactly one of --crl FILE or --url http://...");
-  }
-  ASSIGN_OR_RETURN(DataSession s, OpenDataSession(o.data));
+Status ImportCrlIn(DataSession& s, const ImportOptions& o) {
   ASSIGN_OR_RETURN(const pki::Crl crl, o.file ? pki::LoadCrlFile(*o.file) : pki::FetchCrl(*o.url));
   ASSIGN_OR_RETURN(const identity::OrgKey key, LoadSessionKey(s));
   ASSIGN_OR_RETURN(const pki::TrustAnchorSet anchors, access::LoadAnchors(s.dir->anchors_dir()));
@@ -85,6 +85,14 @@ Status ImportCrl(const ImportOptions& o) {
       outcome.issuer.c_str(), FormatTime(outcome.this_update).c_str(),
       FormatTime(outcome.next_update).c_str(), outcome.listed, outcome.marked, s.org.name.c_str());
   return OkStatus();
+}
+
+Status ImportCrl(const ImportOptions& o) {
+  if (o.file.has_value() == o.url.has_value()) {
+    return InvalidArgumentError("name exactly one of --crl FILE or --url http://...");
+  }
+  ASSIGN_OR_RETURN(DataSession s, OpenDataSession(o.data));
+  return FeedAuditLog(s, ImportCrlIn(s, o));
 }
 
 Status RevocationStatus(const DataOptions& o) {
@@ -123,22 +131,19 @@ void RegisterRevocationCommands(CLI::App& app, Action& action) {
       "revocation", "Issuer revocation: import JPKI CRLs (matched by keyed serial)");
   revocation->require_subcommand(1);
   auto i = std::make_shared<ImportOptions>();
-  CLI::App* import = revocation->add_subcommand(
+  CLI::App* import_crl = revocation->add_subcommand(
       "import-crl",
       "Check a CRL (signed by a trust anchor, current) and revoke every credential it lists");
-  AddDataOptions(import, i->data);
-  import->add_option("--crl", i->file, "CRL file (PEM or DER)");
-  import->add_option("--url", i->url, "Fetch the CRL from this http:// URL");
-  import->callback([&action, i] { action = [i] { return ImportCrl(*i);
-};
-}  // namespace sekisho::cli
-);
+  AddDataOptions(import_crl, i->data);
+  import_crl->add_option("--crl", i->file, "CRL file (PEM or DER)");
+  import_crl->add_option("--url", i->url, "Fetch the CRL from this http:// URL");
+  import_crl->callback([&action, i] { action = [i] { return ImportCrl(*i); }; });
 
-auto st = std::make_shared<DataOptions>();
-CLI::App* status = revocation->add_subcommand(
-    "status", "The CRLs imported for an organisation and whether they are current");
-AddDataOptions(status, *st);
-status->callback([&action, st] { action = [st] { return RevocationStatus(*st); }; });
+  auto st = std::make_shared<DataOptions>();
+  CLI::App* status = revocation->add_subcommand(
+      "status", "The CRLs imported for an organisation and whether they are current");
+  AddDataOptions(status, *st);
+  status->callback([&action, st] { action = [st] { return RevocationStatus(*st); }; });
 }
 
 }  // namespace sekisho::cli

@@ -24,8 +24,7 @@ struct StaffAddOptions {
   std::optional<std::string> valid_until;
 };
 
-Status StaffAdd(const StaffAddOptions& o) {
-  ASSIGN_OR_RETURN(DataSession s, OpenDataSession(o.data));
+Status StaffAddIn(DataSession& s, const StaffAddOptions& o) {
   store::NewStaff staff;
   OsRandom random;
   staff.staff_ref = store::StaffRef::Generate(random);
@@ -45,6 +44,11 @@ Status StaffAdd(const StaffAddOptions& o) {
   std::printf("next:                sekisho enrol --staff %s\n", added.staff_number.c_str());
   spdlog::info("staff #{} added by {}", added.id.value(), s.actor);
   return OkStatus();
+}
+
+Status StaffAdd(const StaffAddOptions& o) {
+  ASSIGN_OR_RETURN(DataSession s, OpenDataSession(o.data));
+  return FeedAuditLog(s, StaffAddIn(s, o));
 }
 
 // "ABCD-EFGH-IJKL-MNOP-Q active" for each usable credential, "-" when none.

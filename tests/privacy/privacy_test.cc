@@ -1,6 +1,6 @@
 // The privacy principles of DESIGN.md §1, one test per concern: a simulated My Number Card
 // enrolled through access::Enrol into a real data directory (SQLite registry in WAL mode, key
-// files, anchors, config) with the log written into it as well.
+// files, anchors, config) with the log and the audit log written into it as well.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -9,7 +9,10 @@
 #include <map>
 #include <set>
 
+#include "access/audit_feed.h"
 #include "access/test_site.h"
+#include "audit/audit_log.h"
+#include "audit/key_file.h"
 #include "base/log.h"
 #include "base/status_matchers.h"
 #include "card/apdu_firewall.h"
@@ -94,6 +97,46 @@ std::size_t FileSize(const std::filesystem::path& p) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(p, ec);
   return ec ? 0 : static_cast<std::size_t>(size);
+}
+
+// The data directory's audit log as the CLI opens it (key file created on first use), with
+// every admin event of the site's registry fed into it (P5).
+struct FedAuditLog {
+  SeededRandom random{7};
+  std::unique_ptr<audit::AuditLog> log;
+  std::size_t fed = 0;
+};
+
+void OpenAndFeedAuditLog(TestSite& site, FedAuditLog& out) {
+  const std::filesystem::path root = site.dir().root();
+  auto key = audit::LoadOrCreateCheckpointKeyFile(root / audit::kCheckpointKeyFileName, out.random);
+  ASSERT_THAT(key, IsOk());
+  auto log = audit::AuditLog::Open(root / audit::kAuditLogFileName,
+                                   audit::LogOriginForKey(key->public_key()), key->public_key(),
+                                   out.random, site.clock());
+  ASSERT_THAT(log, IsOk());
+  out.log = std::move(log).value();
+  auto fed = access::FeedAdminEvents(site.registry(), *out.log);
+  ASSERT_THAT(fed, IsOk());
+  out.fed = *fed;
+}
+
+// The records of kind `admin` in the audit log file, read with plain SQLite.
+std::vector<std::string> AdminRecordsInFile(const std::filesystem::path& db_path) {
+  std::vector<std::string> out;
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* rows = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, "SELECT record FROM entries WHERE kind = 2 ORDER BY idx", -1,
+                               &rows, nullptr),
+            SQLITE_OK);
+  while (sqlite3_step(rows) == SQLITE_ROW) {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(rows, 0));
+    out.emplace_back(p, p + sqlite3_column_bytes(rows, 0));
+  }
+  sqlite3_finalize(rows);
+  sqlite3_close(db);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,20 +347,33 @@ TEST(PrivacyTest, C3_EnrolmentLeavesNoCardDataInDatabaseWalOrLogs) {
   ASSERT_THAT(access::RevokeStaffCredentials(site.registry(), org.org.id, staff.id, "card lost",
                                              "security-admin"),
               IsOk());
+  // Every admin action goes into the audit log in the data directory (P5).
+  FedAuditLog audit_log;
+  ASSERT_NO_FATAL_FAILURE(OpenAndFeedAuditLog(site, audit_log));
   spdlog::default_logger()->flush();
 
   const LeakScanner scanner = CardDataScanner(profile, {kTestPin, kWrongPin});
   const auto root = site.dir().root();
-  // While the registry is open, with its write-ahead log...
+  // While the registry and the audit log are open, with their write-ahead logs...
   ASSERT_GT(FileSize(root / "registry.db-wal"), 0u);
   ASSERT_GT(FileSize(root / "registry.db-shm"), 0u);
+  ASSERT_GT(FileSize(root / "audit.db-wal"), 0u);
   ASSERT_GT(FileSize(site.dir().log_path()), 0u);
+  auto open_files = scanner.Files(root);
+  ASSERT_THAT(open_files, IsOk());
+  std::set<std::string> open_names;
+  for (const auto& f : *open_files) open_names.insert(f.filename().string());
+  for (const char* expected : {"registry.db-wal", "audit.db", "audit.db-wal", "audit-key"}) {
+    EXPECT_TRUE(open_names.contains(expected)) << expected << " was not scanned";
+  }
   auto findings = scanner.ScanTree(root);
   ASSERT_THAT(findings, IsOk());
   EXPECT_THAT(*findings, IsEmpty()) << Describe(*findings);
-  // ... and after it was checkpointed into the database file and closed.
+  // ... and after they were checkpointed into the database files and closed.
+  audit_log.log.reset();
   site.CloseRegistry();
   ASSERT_GT(FileSize(root / "registry.db"), 0u);
+  ASSERT_GT(FileSize(root / "audit.db"), 0u);
   findings = scanner.ScanTree(root);
   ASSERT_THAT(findings, IsOk());
   EXPECT_THAT(*findings, IsEmpty()) << Describe(*findings);
@@ -343,9 +399,25 @@ TEST(PrivacyTest, C3_EnrolmentLeavesNoCardDataInDatabaseWalOrLogs) {
   ASSERT_THAT(files, IsOk());
   std::set<std::string> names;
   for (const auto& f : *files) names.insert(f.filename().string());
-  for (const char* expected :
-       {"registry.db", "config.json", "sekisho.log", "k_org", "org.json", "revoked-serials.json"}) {
+  for (const char* expected : {"registry.db", "audit.db", "audit-key", "config.json", "sekisho.log",
+                               "k_org", "org.json", "revoked-serials.json"}) {
     EXPECT_TRUE(names.contains(expected)) << expected << " was not scanned";
+  }
+  // The audit log holds the admin records, so its scan meant something: one per registry event,
+  // the enrolment and the revocation among them, naming staff and credentials by row id only
+  // (not the HR-entered name or number, nor the revocation's free-text reason).
+  const std::vector<std::string> records = AdminRecordsInFile(root / "audit.db");
+  EXPECT_EQ(records.size(), audit_log.fed);
+  EXPECT_GE(records.size(), 5u);  // organisation, staff, enrolled, CRL imported, revoked
+  std::string all;
+  for (const std::string& r : records) all += r + "\n";
+  EXPECT_THAT(all, HasSubstr("\"action\":\"enrolled\""));
+  EXPECT_THAT(all, HasSubstr("\"action\":\"revoked\",\"actor\":\"security-admin\""));
+  auto audit_file = pki::ReadSmallFile(root / "audit.db");
+  ASSERT_THAT(audit_file, IsOk());
+  for (const char* personal : {"Aoi Tanaka", "E-1001", "card lost"}) {
+    EXPECT_EQ(all.find(personal), std::string::npos) << personal;
+    EXPECT_EQ(audit_file->find(personal), std::string::npos) << personal << " in audit.db";
   }
   // The log says what happened, so its scan meant something.
   auto log = pki::ReadSmallFile(site.dir().log_path());
