@@ -44,7 +44,7 @@ Result<AuditSession> OpenAudit(const DataOptions& o, bool create) {
   const std::filesystem::path key_path = s.dir->root() / audit::kCheckpointKeyFileName;
   const std::filesystem::path log_path = s.dir->root() / audit::kAuditLogFileName;
   if (create) {
-    ASSIGN_OR_RETURN(s.key, audit::LoadOrCreateCheckpointKeyFile(key_path, *s.random));
+    ASSIGN_OR_RETURN(s.key, LoadAuditKey(*s.dir, *s.random));
   } else {
     if (!std::filesystem::exists(log_path)) {
       return NotFoundError("the data directory " + o.data +

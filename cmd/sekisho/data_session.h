@@ -12,6 +12,7 @@
 #include "access/data_dir.h"
 #include "audit/audit_log.h"
 #include "base/clock.h"
+#include "base/ed25519.h"
 #include "base/random.h"
 #include "base/result.h"
 #include "identity/org_key.h"
@@ -53,7 +54,13 @@ Result<DataSession> OpenDataSession(const DataOptions& options);
 // The organisation's key (access::DataDir::LoadOrgKey: kPermissionDenied for a loose mode).
 Result<identity::OrgKey> LoadSessionKey(const DataSession& session);
 
-// The audit log of `dir` (audit.db), opened with its checkpoint key (audit-key, mode 0600); both
+// The checkpoint key of `dir`'s audit log (audit-key, mode 0600), created with the log on first
+// use. kNotFound "... exists but its checkpoint key does not ..." when audit.db is there without
+// audit-key (no new key is made for an existing log); the key file's other errors
+// (kPermissionDenied for a loose mode, with the fix).
+Result<Ed25519PrivateKey> LoadAuditKey(const access::DataDir& dir, Random& random);
+
+// The audit log of `dir` (audit.db), opened with its checkpoint key (LoadAuditKey); both
 // are created on first use. `random` and `clock` must outlive the log. kNotFound "... exists but
 // its checkpoint key does not ..." when audit.db is there without audit-key (no new key is made
 // for an existing log); the key file's other errors (kPermissionDenied for a loose mode, with
