@@ -13,11 +13,13 @@
 #include "base/result.h"
 #include "policy/model.h"
 #include "policy/reason.h"
+#include "snapshot/header.h"
 
 namespace sekisho::gate {
 
 // A gate (door controller) of the organisation, assigned by the server at registration; never 0.
-using GateId = std::uint32_t;
+// The same id binds the gate's snapshots (snapshot/header.h).
+using GateId = snapshot::GateId;
 
 // Event times are Unix time in milliseconds (UTC).
 using EventTime = std::chrono::sys_time<std::chrono::milliseconds>;
