@@ -22,6 +22,7 @@
 #include "identity/pseudonym.h"
 #include "pki/certificate.h"
 #include "pki/file_io.h"
+#include "tests/privacy/card_data.h"
 #include "tests/privacy/leak_scanner.h"
 
 namespace sekisho::privacy {
@@ -283,48 +284,6 @@ TEST(PrivacyTest, C2_SameCardInTwoOrganisationsOfOneDataDirectoryGetsUnrelatedId
 
 // ---------------------------------------------------------------------------------------------
 // C3: nothing from the card but keyed values is kept; only the JPKI auth path is touched.
-
-// Every item of card data the test card holds, with the encodings to look for.
-LeakScanner CardDataScanner(const card::sim::CardProfile& profile,
-                            std::initializer_list<std::string_view> pins) {
-  const pki::Certificate cert = AuthCertificate();
-  LeakScanner scanner;
-  const std::string& my_number = profile.my_number;
-  scanner.Add("My Number", ToBytes(my_number), kRaw | kHex);
-  scanner.Add(
-      "My Number (grouped)",
-      ToBytes(my_number.substr(0, 4) + " " + my_number.substr(4, 4) + " " + my_number.substr(8, 4)),
-      kRaw);
-  scanner.Add("certificate serial", cert.SerialNumber(), kRaw | kHex | kBase64);
-  // Whole, and in 32-byte windows of what is the card's own (the issuer's DN, algorithm
-  // identifiers and key identifier are the public root's, found in the anchor file by design).
-  const Bytes auth_ca = World().pki.auth_ca.Der();
-  const Bytes sign_ca = World().pki.sign_ca.Der();
-  scanner.Add("certificate DER", cert.Der(), kRaw | kHex | kBase64);
-  scanner.AddCardPart("certificate DER", cert.Der(), kRaw | kHex | kBase64, 32, auth_ca);
-  scanner.Add("SPKI", cert.SubjectPublicKeyInfoDer(), kRaw | kHex | kBase64);
-  scanner.AddCardPart("SPKI", cert.SubjectPublicKeyInfoDer(), kRaw | kHex | kBase64, 32, auth_ca);
-  if (profile.sign_certificate) {
-    scanner.AddCardPart("signature certificate DER", *profile.sign_certificate,
-                        kRaw | kHex | kBase64, 32, sign_ca);
-  }
-  for (std::string_view pin : pins)
-    scanner.Add("PIN " + std::string(pin), ToBytes(pin), kRaw | kHex);
-  const card::sim::CardIdentity& id = profile.identity;
-  scanner.Add("name", ToBytes(id.name), kRaw | kHex | kBase64);
-  const std::string space = "\u3000";  // surname U+3000 given name
-  if (const auto at = id.name.find(space); at != std::string::npos) {
-    scanner.Add("surname", ToBytes(id.name.substr(0, at)), kRaw);
-    scanner.Add("given name", ToBytes(id.name.substr(at + space.size())), kRaw);
-  }
-  scanner.Add("address", ToBytes(id.address), kRaw | kHex | kBase64);
-  scanner.Add("birth date", ToBytes(id.birth_date), kRaw);
-  scanner.Add("birth date (ISO)",
-              ToBytes(id.birth_date.substr(0, 4) + "-" + id.birth_date.substr(4, 2) + "-" +
-                      id.birth_date.substr(6, 2)),
-              kRaw);
-  return scanner;
-}
 
 TEST(PrivacyTest, C3_EnrolmentLeavesNoCardDataInDatabaseWalOrLogs) {
   TempDir temp;
