@@ -26,9 +26,10 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	scripts/with-pcscd.sh scripts/demo.sh $(BUILD)/cmd/sekisho/sekisho
 
-# Everything CI checks: unit tests, integration and command-line tests through the real pcscd,
-# the unit tests again in a clang ASan+UBSan build, and a short bounded run of every fuzzer.
-test: build
+# Everything CI checks: the product built with g++, its integration and command-line tests through
+# the real pcscd, the unit tests in a clang ASan+UBSan build, and a short bounded run of every
+# fuzzer (scripts/test.sh).
+test: deps $(BUILD)/build.ninja
 	scripts/test.sh $(BUILD) $(SAN_BUILD) $(FUZZ_SECONDS)
 
 unit: build

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` and CI run it. Usage:
 #   scripts/test.sh BUILD_DIR SANITIZER_BUILD_DIR FUZZ_SECONDS
-# BUILD_DIR is the g++ build (warnings as errors); SANITIZER_BUILD_DIR is a clang build with
-# AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer coverage, which runs the unit tests
-# a second time and the fuzzers.
+# BUILD_DIR is the g++ build of the product (warnings as errors): the sekisho binary, the
+# integration tests and the benchmarks; the integration and command-line tests run there.
+# SANITIZER_BUILD_DIR is a clang build with AddressSanitizer + UndefinedBehaviorSanitizer and
+# libFuzzer coverage of the unit tests and the fuzzers: the unit tests run there, once, where a
+# memory error or undefined behaviour fails them (`make unit` runs them in the g++ build).
 set -euo pipefail
 build=${1:-build} san=${2:-build-san} fuzz_seconds=${3:-10}
 jobs=$(nproc)
@@ -13,8 +15,9 @@ sekisho="$here/$build/cmd/sekisho/sekisho"
 
 step() { printf '\n== %s ==  (%ss)\n' "$*" "$SECONDS"; }
 
-step "unit tests ($build)"
-ctest --test-dir "$build" -L unit -j"$jobs" --output-on-failure --progress
+step "g++ build of the product, integration tests and benchmarks ($build)"
+ninja -C "$build" -j"$jobs" sekisho pcsc_integration_test \
+  $(ninja -C "$build" -t targets all | sed -n 's|^\(bench/[a-z_]*_bench\): .*|\1|p')
 
 step "integration and command-line tests through the real pcscd + vpcd"
 SEKISHO_REQUIRE_PCSCD=1 scripts/with-pcscd.sh bash -c \
