@@ -7,8 +7,8 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/ed25519.h"
 #include "base/random.h"
+#include "bench/ratio_report.h"
 #include "store/sqlite/database.h"
 
 namespace sekisho {
@@ -233,42 +234,30 @@ void BM_InclusionVerify100M(benchmark::State& state) {
 }
 BENCHMARK(BM_InclusionVerify100M)->Unit(benchmark::kMicrosecond);
 
-// Prints the usual table, then the append rate against the raw-insert baseline.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
-      const bool single = run.run_type == Run::RT_Iteration && run.repetitions <= 1;
-      if (!median && !single) continue;
-      const auto items = run.counters.find("items_per_second");
-      if (items != run.counters.end()) rates_[run.run_name.function_name] = items->second.value;
-    }
-  }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    const auto log = rates_.find("BM_AuditAppendDurable");
-    const auto raw = rates_.find("BM_RawSqliteInsertDurable");
-    if (log == rates_.end() || raw == rates_.end() || raw->second <= 0) return;
-    std::printf(
-        "durable appends: %.0f records/s; raw SQLite inserts of the same rows: %.0f "
-        "records/s; ratio %.2f\n",
-        log->second, raw->second, log->second / raw->second);
-  }
-
- private:
-  std::map<std::string, double> rates_;
-};
+// "durable appends: N records/s; raw SQLite inserts of the same rows: M records/s; ratio R",
+// from the medians' items_per_second; nothing when either benchmark did not run.
+void PrintAppendRatio(const bench::Medians& medians) {
+  const auto rate = [&](const char* name) -> std::optional<double> {
+    const auto run = medians.find(name);
+    if (run == medians.end()) return std::nullopt;
+    const auto items = run->second.counters.find("items_per_second");
+    if (items == run->second.counters.end()) return std::nullopt;
+    return items->second.value;
+  };
+  const std::optional<double> log = rate("BM_AuditAppendDurable");
+  const std::optional<double> raw = rate("BM_RawSqliteInsertDurable");
+  if (!log || !raw || *raw <= 0) return;
+  std::printf(
+      "durable appends: %.0f records/s; raw SQLite inserts of the same rows: %.0f "
+      "records/s; ratio %.2f\n",
+      *log, *raw, *log / *raw);
+}
 
 }  // namespace
 }  // namespace sekisho
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  sekisho::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  // The usual table, then the append rate against the raw-insert baseline.
+  sekisho::bench::MedianReporter reporter(sekisho::PrintAppendRatio);
+  return sekisho::bench::RunBenchmarks(argc, argv, reporter);
 }

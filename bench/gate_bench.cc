@@ -8,23 +8,22 @@
 // signing (work a real card does on its chip) is not counted, and records events in memory
 // (encoded and chained as the queue does, without the disk); the queue's cost is measured apart.
 #include <benchmark/benchmark.h>
-#include <openssl/evp.h>
-#include <openssl/rsa.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
-#include "base/digest.h"
 #include "base/random.h"
+#include "bench/door_path_figures.h"
+#include "bench/ratio_report.h"
+#include "bench/replay_channel.h"
 #include "card/certificate_prefix.h"
 #include "card/counting_channel.h"
-#include "card/mynumber_card.h"
 #include "card/sim/card_factory.h"
 #include "card/sim/sim_channel.h"
 #include "card/sim/simulated_card.h"
@@ -35,7 +34,6 @@
 #include "gate/simulated_door.h"
 #include "identity/org_key.h"
 #include "identity/pseudonym.h"
-#include "pki/openssl_types.h"
 #include "pki/rsa_key.h"
 #include "pki/test_pki.h"
 
@@ -45,49 +43,6 @@ namespace {
 constexpr TimePoint kNow = FromUnixSeconds(1795000000);  // 2026-11-18
 constexpr GateId kGate = 7;
 constexpr policy::ObjectId kDoor = 12;
-
-// Records each command and the card's answer, in order.
-class RecordingChannel final : public card::CardChannel {
- public:
-  explicit RecordingChannel(card::CardChannel& inner) : inner_(inner) {}
-  Result<Bytes> Transmit(ByteView command) override {
-    auto r = inner_.Transmit(command);
-    if (r.ok()) exchanges.push_back({Bytes(command.begin(), command.end()), *r});
-    return r;
-  }
-  Result<Bytes> Atr() override { return inner_.Atr(); }
-  Status Reset() override { return inner_.Reset(); }
-  bool IsPresent() override { return inner_.IsPresent(); }
-  std::vector<std::pair<Bytes, Bytes>> exchanges;
-
- private:
-  card::CardChannel& inner_;
-};
-
-// Plays recorded answers back; a command that differs from the recording is an error.
-class ReplayChannel final : public card::CardChannel {
- public:
-  explicit ReplayChannel(const std::vector<std::pair<Bytes, Bytes>>& exchanges)
-      : exchanges_(exchanges) {}
-  Result<Bytes> Transmit(ByteView command) override {
-    if (next_ >= exchanges_.size()) return UnavailableError("replay: no more answers");
-    const auto& [expected, answer] = exchanges_[next_++];
-    if (!std::equal(command.begin(), command.end(), expected.begin(), expected.end())) {
-      return InternalError("replay: the door path sent a different command");
-    }
-    return answer;
-  }
-  Result<Bytes> Atr() override {
-    return Bytes(card::mynumber::kContactAtr.begin(), card::mynumber::kContactAtr.end());
-  }
-  Status Reset() override { return OkStatus(); }
-  bool IsPresent() override { return true; }
-  void Rewind() { next_ = 0; }
-
- private:
-  const std::vector<std::pair<Bytes, Bytes>>& exchanges_;
-  std::size_t next_ = 0;
-};
 
 // The same challenge every time, so that the recorded signature command repeats.
 class FixedRandom final : public Random {
@@ -129,7 +84,7 @@ struct Fixture {
   Bytes spki;
   Bytes signature;  // of FixedRandom's challenge
   Bytes challenge;
-  std::vector<std::pair<Bytes, Bytes>> recording;
+  std::vector<bench::Exchange> recording;
   card::ChannelCounts counts;
   FakeClock clock{kNow};
   FixedRandom challenges;
@@ -199,30 +154,25 @@ Fixture& GetFixture() {
     f->controller->InstallPolicy(BenchPolicy(key, 100000));
 
     card::sim::SimChannel sim(*f->card);
-    RecordingChannel recorder(sim);
+    bench::RecordingChannel recorder(sim);
     card::CountingChannel counting(recorder);
     auto event = f->controller->OnCard(kDoor, counting);
     if (!event.ok()) Die("recording", event.status());
     if (event->reason != policy::Reason::kGranted) Die("recording", InternalError("not granted"));
-    f->recording = recorder.exchanges;
+    f->recording = recorder.exchanges();
     f->counts = counting.counts();
     f->challenge = f->challenges.Generate(kDoorChallengeSize);
-    f->signature = Bytes(f->recording.back().second.begin(), f->recording.back().second.end() - 2);
+    const Bytes& last_response = f->recording.back().response;
+    f->signature = Bytes(last_response.begin(), last_response.end() - 2);
     return f;
   }();
   return *fixture;
 }
 
-void ReportCounts(benchmark::State& state, const card::ChannelCounts& c) {
-  state.counters["apdus"] = static_cast<double>(c.commands);
-  state.counters["bytes_read"] = static_cast<double>(c.bytes_received);
-  state.counters["bytes_sent"] = static_cast<double>(c.bytes_sent);
-}
-
 // Host-side cost of one door decision (card answers replayed, events in memory).
 void BM_DoorPathHostSide(benchmark::State& state) {
   Fixture& f = GetFixture();
-  ReplayChannel replay(f.recording);
+  bench::ReplayChannel replay(f.recording);
   for (auto _ : state) {
     replay.Rewind();
     auto event = f.controller->OnCard(kDoor, replay);
@@ -232,7 +182,7 @@ void BM_DoorPathHostSide(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(event->sequence);
   }
-  ReportCounts(state, f.counts);
+  bench::ReportChannelCounts(state, f.counts);
 }
 BENCHMARK(BM_DoorPathHostSide);
 
@@ -247,29 +197,15 @@ void BM_DoorPathWithSimulatedCard(benchmark::State& state) {
       break;
     }
   }
-  ReportCounts(state, f.counts);
+  bench::ReportChannelCounts(state, f.counts);
 }
 BENCHMARK(BM_DoorPathWithSimulatedCard);
 
 // Baseline: OpenSSL's raw RSA-2048 PKCS#1 v1.5 verify of the same signature over the same
 // SHA-256 digest, with the public key already parsed.
 void BM_OpenSslRawRsa2048Verify(benchmark::State& state) {
-  Fixture& f = GetFixture();
-  auto key = pki::PublicKeyFromDer(f.spki);
-  if (!key.ok()) Die("key", key.status());
-  const Bytes digest = Sha256(f.challenge);
-  for (auto _ : state) {
-    pki::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(key->get(), nullptr));
-    int ok = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
-             EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
-             EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) == 1 &&
-             EVP_PKEY_verify(ctx.get(), f.signature.data(), f.signature.size(), digest.data(),
-                             digest.size()) == 1;
-    if (!ok) {
-      state.SkipWithError("OpenSSL verify failed");
-      break;
-    }
-  }
+  const Fixture& f = GetFixture();
+  bench::RawRsa2048Verify(state, f.spki, f.challenge, f.signature);
 }
 BENCHMARK(BM_OpenSslRawRsa2048Verify);
 
@@ -323,53 +259,21 @@ void BM_QueueAppend(benchmark::State& state) {
 }
 BENCHMARK(BM_QueueAppend)->Arg(0)->Arg(1)->ArgName("crash_safe_only")->UseRealTime();
 
-// Prints the usual table, then each door path's median rate as a multiple of the raw verify rate
-// (>= 0.8 is the goal for the host side), in wall time and in CPU time.
-class RateReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
-      const bool single = run.run_type == Run::RT_Iteration && run.repetitions <= 1;
-      if (median || single) {
-        medians_[run.run_name.function_name] = {run.GetAdjustedRealTime(),
-                                                run.GetAdjustedCPUTime()};
-      }
-    }
-  }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    const auto base = medians_.find("BM_OpenSslRawRsa2048Verify");
-    if (base == medians_.end()) return;
-    for (const auto& [name, t] : medians_) {
-      if (name == base->first || name.starts_with("BM_Queue") || t.real <= 0 || t.cpu <= 0) {
-        continue;
-      }
-      std::printf("%-32s rate %5.2f x OpenSSL raw RSA-2048 verify (median; CPU time %.2f x)\n",
-                  name.c_str(), base->second.real / t.real, base->second.cpu / t.cpu);
-    }
-  }
-
- private:
-  struct Times {
-    double real = 0;
-    double cpu = 0;
-  };
-  std::map<std::string, Times> medians_;
-};
-
 }  // namespace
 }  // namespace sekisho::gate
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  // The usual table, then each door path's median rate as a multiple of the raw verify rate
+  // (>= 0.8 is the goal for the host side), in wall time and in CPU time.
+  sekisho::bench::MedianReporter reporter(
+      sekisho::bench::PrintRatios({.baseline = "BM_OpenSslRawRsa2048Verify",
+                                   .baseline_label = "OpenSSL raw RSA-2048 verify",
+                                   .name_width = 32,
+                                   .ratio_width = 5,
+                                   .as_rate = true,
+                                   .only = {"BM_DoorPathHostSide", "BM_DoorPathWithSimulatedCard",
+                                            "BM_FreshKeyRsa2048Verify"}}));
   // The card, the policy and the recording are made before anything is measured, so that a
   // profiler collecting inside DoorController::OnCard sees only the measured decisions.
-  sekisho::gate::GetFixture();
-  sekisho::gate::RateReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return sekisho::bench::RunBenchmarks(argc, argv, reporter, [] { sekisho::gate::GetFixture(); });
 }

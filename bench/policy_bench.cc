@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "base/random.h"
+#include "bench/ratio_report.h"
 #include "policy/compiled_policy.h"
 #include "policy/decide.h"
 #include "policy/test_policy.h"
@@ -173,49 +173,17 @@ void BM_RevokeCredential(benchmark::State& state) {
 }
 BENCHMARK(BM_RevokeCredential);
 
-// Prints the usual table, then each benchmark's median time per item as a multiple of the
-// baseline's, in wall time and in CPU time (steadier on a shared machine).
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
-      const bool single = run.run_type == Run::RT_Iteration && run.repetitions <= 1;
-      if (median || single) {
-        medians_[run.run_name.function_name] = {run.GetAdjustedRealTime(),
-                                                run.GetAdjustedCPUTime()};
-      }
-    }
-  }
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    const auto base = medians_.find("BM_StdMapCredentialLookup");
-    if (base == medians_.end() || base->second.real <= 0 || base->second.cpu <= 0) return;
-    for (const char* name : {"BM_Decide", "BM_DecideAndRecord", "BM_CredentialLookup"}) {
-      const auto it = medians_.find(name);
-      if (it == medians_.end()) continue;
-      std::printf("%-24s %6.2f x std::map credential lookup (median; CPU time %.2f x)\n", name,
-                  it->second.real / base->second.real, it->second.cpu / base->second.cpu);
-    }
-  }
-
- private:
-  struct Times {
-    double real = 0;
-    double cpu = 0;
-  };
-  std::map<std::string, Times> medians_;
-};
-
 }  // namespace
 }  // namespace sekisho::policy
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  sekisho::policy::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  // The usual table, then each benchmark's median time per item as a multiple of the baseline's,
+  // in wall time and in CPU time (steadier on a shared machine).
+  sekisho::bench::MedianReporter reporter(sekisho::bench::PrintRatios(
+      {.baseline = "BM_StdMapCredentialLookup",
+       .baseline_label = "std::map credential lookup",
+       .name_width = 24,
+       .ratio_width = 6,
+       .only = {"BM_Decide", "BM_DecideAndRecord", "BM_CredentialLookup"}}));
+  return sekisho::bench::RunBenchmarks(argc, argv, reporter);
 }
