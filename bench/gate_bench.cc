@@ -141,9 +141,8 @@ Fixture& GetFixture() {
     auto spki = card::SubjectPublicKeyInfoFromPrefix(f->card->profile().auth_certificate);
     if (!spki.ok()) Die("SPKI", spki.status());
     f->spki.assign(spki->begin(), spki->end());
-    const Bytes psn = identity::Pseudonym(f->org_key, f->spki);
-    policy::CredentialKey key;
-    std::copy_n(psn.begin(), key.size(), key.begin());
+    const policy::CredentialKey key =
+        policy::CredentialKeyOf(identity::Pseudonym(f->org_key, f->spki));
 
     f->authenticator = std::make_unique<JpkiAuthenticator>(f->org_key, f->keypad, f->challenges);
     auto controller =

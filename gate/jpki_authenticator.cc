@@ -58,9 +58,8 @@ AuthenticationOutcome JpkiAuthenticator::Authenticate(card::CardChannel& channel
   }
 
   // 2. The credential key: the pseudonym's first 16 bytes (policy/model.h).
-  const Bytes pseudonym = identity::Pseudonym(k_org_, *spki);
-  policy::CredentialKey credential;
-  std::copy_n(pseudonym.begin(), credential.size(), credential.begin());
+  const policy::CredentialKey credential =
+      policy::CredentialKeyOf(identity::Pseudonym(k_org_, *spki));
   auto key = pki::PublicKeyFromDer(*spki);
   if (!key.ok()) {
     return Fail(Reason::kCardError, DataLossError(key.status().message()),

@@ -69,10 +69,7 @@ class JpkiAuthenticatorTest : public ::testing::Test {
   policy::CredentialKey ExpectedKey() const {
     auto cert = pki::Certificate::FromDer(World().profile.auth_certificate);
     EXPECT_TRUE(cert.ok());
-    const Bytes psn = identity::Pseudonym(k_org_, cert->SubjectPublicKeyInfoDer());
-    policy::CredentialKey key;
-    std::copy_n(psn.begin(), key.size(), key.begin());
-    return key;
+    return policy::CredentialKeyOf(identity::Pseudonym(k_org_, cert->SubjectPublicKeyInfoDer()));
   }
 
   std::unique_ptr<card::sim::SimulatedCard> CardWithTries(int tries) {

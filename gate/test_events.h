@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/ed25519.h"
+#include "card/sim/sim_test_card.h"
 #include "gate/authenticator.h"
 #include "gate/batch.h"
 #include "gate/chain.h"
@@ -76,17 +77,7 @@ class NoCard final : public card::CardChannel {
   bool IsPresent() override { return false; }
 };
 
-// A fresh directory under the system temporary directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+// Test directories: card::sim::testing::TempDir.
+using card::sim::testing::TempDir;
 
 }  // namespace sekisho::gate::testing

@@ -8,10 +8,13 @@
 // organisation, never 0 (kNone means "none"). Validity intervals are half-open [from, until).
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <vector>
 
 namespace sekisho::policy {
@@ -32,6 +35,15 @@ using LocalDay = std::int32_t;
 inline constexpr std::size_t kCredentialKeySize = 16;
 using CredentialKey = std::array<std::uint8_t, kCredentialKeySize>;
 using StaffRef = std::array<std::uint8_t, 16>;
+
+// The credential key of a pseudonym (identity::Pseudonym's 32 bytes): its first 16 bytes.
+// Precondition: pseudonym.size() >= kCredentialKeySize.
+inline CredentialKey CredentialKeyOf(std::span<const std::uint8_t> pseudonym) {
+  assert(pseudonym.size() >= kCredentialKeySize);
+  CredentialKey key;
+  std::copy_n(pseudonym.begin(), kCredentialKeySize, key.begin());
+  return key;
+}
 
 // How strongly the holder was authenticated at the door. Ordered: card+PIN satisfies a card door.
 enum class Assurance : std::uint8_t {

@@ -57,10 +57,7 @@ constexpr policy::ObjectId kEntrance = 10;
 policy::CredentialKey KeyOf(const identity::OrgKey& org_key, const card::sim::CardProfile& p) {
   auto cert = pki::Certificate::FromDer(p.auth_certificate);
   EXPECT_THAT(cert, IsOk());
-  const Bytes pseudonym = identity::Pseudonym(org_key, cert->SubjectPublicKeyInfoDer());
-  policy::CredentialKey key;
-  std::copy_n(pseudonym.begin(), key.size(), key.begin());
-  return key;
+  return policy::CredentialKeyOf(identity::Pseudonym(org_key, cert->SubjectPublicKeyInfoDer()));
 }
 
 // One site, one lobby, one door; staff of kStaffLevel may enter at any time.
