@@ -18,6 +18,7 @@
 #include "audit/record.h"
 #include "base/clock.h"
 #include "base/ed25519.h"
+#include "base/log.h"
 #include "base/random.h"
 #include "base/status_matchers.h"
 #include "card/sim/sim_channel.h"
@@ -103,9 +104,15 @@ TEST(DoorFlowTest, EveryDecisionIsChainedSignedLoggedAndProvableWithoutCardData)
   const card::sim::CardProfile stranger_profile = access::testing::RenewedProfile();
   const policy::CredentialKey holder = KeyOf(org_key, holder_profile);
 
-  // The gate: its queue in its own directory, the door, the keypad, the JPKI authenticator.
+  // The gate: its queue in its own directory, its log there at debug level (the most it ever
+  // logs), the door, the keypad, the JPKI authenticator.
   const std::filesystem::path gate_dir = temp.path() / "gate";
   std::filesystem::create_directories(gate_dir);
+  LogOptions log_options;
+  log_options.level = spdlog::level::debug;
+  log_options.file = gate_dir / "gate.log";
+  log_options.to_stderr = false;
+  InitLogging(log_options);
   auto queue = gate::EventQueue::Open(gate_dir / gate::kEventQueueFile, kGate, std::move(gate_key));
   ASSERT_THAT(queue, IsOk());
   gate::SimulatedDoor door(clock, std::chrono::seconds(30));
@@ -200,12 +207,14 @@ TEST(DoorFlowTest, EveryDecisionIsChainedSignedLoggedAndProvableWithoutCardData)
                 StatusIs(StatusCode::kUnauthenticated));
   }
 
-  // C3 for the door: the gate's queue and the server's log hold keyed values only.
+  // C3 for the door: the gate's queue and log and the server's audit log hold keyed values only.
+  spdlog::default_logger()->flush();
+  ASSERT_GT(std::filesystem::file_size(gate_dir / "gate.log"), 0u);
   LeakScanner scanner = CardDataScanner(holder_profile, {kTestPin});
   LeakScanner stranger = CardDataScanner(stranger_profile, {});
   auto files = scanner.Files(temp.path());
   ASSERT_THAT(files, IsOk());
-  EXPECT_GE(files->size(), 2u);  // gate-queue.db and audit.db (and their WAL files)
+  EXPECT_GE(files->size(), 3u);  // gate-queue.db, gate.log, audit.db (and WAL files)
   auto findings = scanner.ScanTree(temp.path());
   ASSERT_THAT(findings, IsOk());
   EXPECT_THAT(*findings, IsEmpty());
