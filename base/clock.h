@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 
 namespace sekisho {
 
@@ -29,6 +30,31 @@ class FakeClock final : public Clock {
 
  private:
   TimePoint now_;
+};
+
+// A clock that runs `factor` times as fast as real time from `start`: the demo's accelerated day.
+// JumpTo moves it (forwards or back) and it runs on from there. Thread-safe.
+class ScaledClock final : public Clock {
+ public:
+  ScaledClock(TimePoint start, double factor)
+      : factor_(factor), origin_(start), real_origin_(std::chrono::steady_clock::now()) {}
+  TimePoint Now() const override {
+    std::lock_guard lock(mutex_);
+    const std::chrono::duration<double> real = std::chrono::steady_clock::now() - real_origin_;
+    return origin_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(real * factor_);
+  }
+  void JumpTo(TimePoint now) {
+    std::lock_guard lock(mutex_);
+    origin_ = now;
+    real_origin_ = std::chrono::steady_clock::now();
+  }
+  double factor() const { return factor_; }
+
+ private:
+  const double factor_;
+  mutable std::mutex mutex_;
+  TimePoint origin_;
+  std::chrono::steady_clock::time_point real_origin_;
 };
 
 // Seconds since the Unix epoch, for fixed times in tests and files.
