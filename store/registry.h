@@ -27,6 +27,17 @@
 
 namespace sekisho::store {
 
+// One credential with what a snapshot of the organisation needs of its staff member
+// (ListOrganisationCredentials).
+struct OrganisationCredential {
+  Credential credential;
+  StaffRef staff_ref;
+  StaffStatus staff_status = StaffStatus::kActive;
+  TimePoint staff_valid_from;
+  std::optional<TimePoint> staff_valid_until;
+  friend bool operator==(const OrganisationCredential&, const OrganisationCredential&) = default;
+};
+
 // Contract shared by every method:
 // - Every lookup and change is scoped to one organisation: a staff member, credential or event of
 //   another organisation is kNotFound, exactly as if it did not exist.
@@ -98,6 +109,11 @@ class Registry {
                                                          ByteView keyed_serial) = 0;
   // Every credential of a staff member, in enrolment order. kNotFound for an unknown staff member.
   virtual Result<std::vector<Credential>> ListCredentials(OrganisationId org, StaffId staff) = 0;
+  // Every credential of the organisation, in any status, with its staff member's reference,
+  // status and validity, in credential id order, read in one query (the snapshot builder's
+  // input, site/snapshot_builder.h). kNotFound for an unknown organisation.
+  virtual Result<std::vector<OrganisationCredential>> ListOrganisationCredentials(
+      OrganisationId org) = 0;
   // Moves a credential through its life cycle (CredentialTransition) with the event it names and
   // `reason` kept in status_reason. An unchanged status writes nothing and is OK;
   // kFailedPrecondition for a transition the life cycle forbids, and for reinstating a credential

@@ -578,6 +578,46 @@ TEST_P(RegistryConformanceTest, ListsCredentialsOfOneStaffMember) {
   EXPECT_THAT(registry().ListCredentials(org.id, StaffId(99)), StatusIs(StatusCode::kNotFound));
 }
 
+TEST_P(RegistryConformanceTest, ListsEveryCredentialOfAnOrganisationWithItsStaff) {
+  ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
+  ASSERT_OK_AND_ASSIGN(const Organisation other, registry().CreateOrganisation("Agency B", kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff s1, registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  NewStaff limited = Person(2, clock_.Now() - hours(1));
+  limited.valid_until = clock_.Now() + hours(100);
+  ASSERT_OK_AND_ASSIGN(const Staff s2, registry().AddStaff(org.id, limited, kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff s3, registry().AddStaff(other.id, Person(3, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Credential c1,
+                       registry().AddCredential(org.id, s1.id, Jpki(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Credential c2,
+                       registry().AddCredential(org.id, s2.id, Jpki(2, clock_.Now()), kHr));
+  ASSERT_THAT(registry().AddCredential(other.id, s3.id, Jpki(3, clock_.Now()), kHr), IsOk());
+  ASSERT_OK_AND_ASSIGN(const Credential c4,
+                       registry().AddCredential(org.id, s1.id, Jpki(4, clock_.Now()), kHr));
+  ASSERT_THAT(
+      registry().SetCredentialStatus(org.id, c4.id, CredentialStatus::kRevoked, "lost", kSecurity),
+      IsOk());
+  ASSERT_THAT(registry().UpdateStaffStatus(org.id, s2.id, StaffStatus::kSuspended, kHr), IsOk());
+  ASSERT_OK_AND_ASSIGN(const Credential c4_revoked, registry().GetCredential(org.id, c4.id));
+
+  ASSERT_OK_AND_ASSIGN(const std::vector<OrganisationCredential> all,
+                       registry().ListOrganisationCredentials(org.id));
+  ASSERT_THAT(all, SizeIs(3));
+  EXPECT_EQ(all[0], (OrganisationCredential{c1, s1.staff_ref, StaffStatus::kActive, s1.valid_from,
+                                            std::nullopt}));
+  EXPECT_EQ(all[1], (OrganisationCredential{c2, s2.staff_ref, StaffStatus::kSuspended,
+                                            s2.valid_from, s2.valid_until}));
+  EXPECT_EQ(all[2], (OrganisationCredential{c4_revoked, s1.staff_ref, StaffStatus::kActive,
+                                            s1.valid_from, std::nullopt}));
+  EXPECT_EQ(all[2].credential.status, CredentialStatus::kRevoked);
+
+  ASSERT_OK_AND_ASSIGN(const Organisation empty, registry().CreateOrganisation("Office C", kHr));
+  ASSERT_OK_AND_ASSIGN(const std::vector<OrganisationCredential> none,
+                       registry().ListOrganisationCredentials(empty.id));
+  EXPECT_THAT(none, IsEmpty());
+  EXPECT_THAT(registry().ListOrganisationCredentials(OrganisationId(99)),
+              StatusIs(StatusCode::kNotFound));
+}
+
 TEST_P(RegistryConformanceTest, CredentialLifeCycle) {
   ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
   ASSERT_OK_AND_ASSIGN(const Staff staff,

@@ -62,6 +62,14 @@ inline constexpr std::string_view kCredentialByKeyedSerial =
 inline constexpr std::string_view kCredentialsOfStaff =
     "SELECT " SEKISHO_CREDENTIAL_COLUMNS
     " FROM credentials WHERE org_id = ?1 AND staff_id = ?2 ORDER BY id";
+// Credential columns (prefixed c.) followed by the staff member's staff_ref, status, valid_from
+// and valid_until: one pass over the organisation's credentials joined to staff by primary key.
+inline constexpr std::string_view kCredentialsOfOrganisation =
+    "SELECT c.id, c.org_id, c.staff_id, c.kind, c.pseudonym, c.keyed_serial, c.not_after, "
+    "c.status, c.status_reason, c.status_changed_at, c.enrolled_at, c.enrolled_by, c.replaced_by, "
+    "s.staff_ref, s.status, s.valid_from, s.valid_until "
+    "FROM credentials AS c JOIN staff AS s ON s.id = c.staff_id "
+    "WHERE c.org_id = ?1 ORDER BY c.id";
 inline constexpr std::string_view kUpdateCredentialStatus =
     "UPDATE credentials SET status = ?2, status_reason = ?3, status_changed_at = ?4 WHERE id = ?1";
 inline constexpr std::string_view kSetReplacedBy =

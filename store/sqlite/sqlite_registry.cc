@@ -470,6 +470,27 @@ Result<std::vector<Credential>> SqliteRegistry::ListCredentials(OrganisationId o
   return ReadAll<Credential>(*s, &ReadCredential);
 }
 
+Result<std::vector<OrganisationCredential>> SqliteRegistry::ListOrganisationCredentials(
+    OrganisationId org) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(CheckOrganisationLocked(org));
+  ASSIGN_OR_RETURN(StatementLease s, db_->Cached(sql::kCredentialsOfOrganisation));
+  s->BindInt(1, org.value());
+  std::vector<OrganisationCredential> out;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, s->Step());
+    if (!row) return out;
+    OrganisationCredential item;
+    ASSIGN_OR_RETURN(item.credential, ReadCredential(*s));
+    const std::string staff_row = StaffText(item.credential.staff);
+    ASSIGN_OR_RETURN(item.staff_ref, Stored(StaffRef::FromBytes(s->ColumnBlob(13)), staff_row));
+    ASSIGN_OR_RETURN(item.staff_status, Stored(ParseStaffStatus(s->ColumnText(14)), staff_row));
+    item.staff_valid_from = FromUnixMillis(s->ColumnInt(15));
+    if (!s->IsNull(16)) item.staff_valid_until = FromUnixMillis(s->ColumnInt(16));
+    out.push_back(std::move(item));
+  }
+}
+
 Status SqliteRegistry::UpdateCredentialStatusLocked(CredentialId id, CredentialStatus status,
                                                     std::string_view reason, TimePoint at) {
   ASSIGN_OR_RETURN(StatementLease s, db_->Cached(sql::kUpdateCredentialStatus));

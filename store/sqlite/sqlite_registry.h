@@ -71,6 +71,8 @@ class SqliteRegistry final : public Registry {
   Result<Credential> FindCredentialByKeyedSerial(OrganisationId org,
                                                  ByteView keyed_serial) override;
   Result<std::vector<Credential>> ListCredentials(OrganisationId org, StaffId staff) override;
+  Result<std::vector<OrganisationCredential>> ListOrganisationCredentials(
+      OrganisationId org) override;
   Status SetCredentialStatus(OrganisationId org, CredentialId id, CredentialStatus status,
                              std::string_view reason, std::string_view actor) override;
   Result<Credential> Rebind(OrganisationId org, CredentialId old_id,
