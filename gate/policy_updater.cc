@@ -86,6 +86,26 @@ Status PolicyUpdater::ApplySnapshot(ByteView signed_snapshot) {
   return OkStatus();
 }
 
+Status PolicyUpdater::RestoreSnapshot(policy::Snapshot snapshot) {
+  if (have_snapshot_) {
+    return FailedPreconditionError("a snapshot is held already; only a starting gate restores one");
+  }
+  if (snapshot.version == 0 || snapshot.version != acceptor_->accepted_version()) {
+    return FailedPreconditionError("stored snapshot version " + std::to_string(snapshot.version) +
+                                   " is not the accepted version " +
+                                   std::to_string(acceptor_->accepted_version()));
+  }
+  auto index = policy::CompiledPolicy::Create(snapshot);
+  if (!index.ok()) return index.status().WithContext("indexing the stored snapshot");
+  (*index)->set_version(snapshot.version);
+  controller_.InstallPolicy(std::move(index).value());
+  current_ = std::move(snapshot);
+  have_snapshot_ = true;
+  spdlog::info("policy snapshot {} restored from the gate's state ({} credentials)",
+               current_.version, current_.credentials.size());
+  return OkStatus();
+}
+
 Status PolicyUpdater::ApplyDelta(ByteView signed_delta) {
   if (!have_snapshot_) {
     return FailedPreconditionError(

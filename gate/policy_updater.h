@@ -40,6 +40,13 @@ class PolicyUpdater {
   // snapshot::Acceptor::AcceptDelta; nothing changes on those.
   Status ApplyDelta(ByteView signed_delta);
 
+  // Installs `snapshot`, which this gate accepted earlier and stored itself (gate/gate_state.h),
+  // so a restarted gate decides at once, before it reaches the server. No signature is checked:
+  // the gate's own disk is trusted as its queue is. kFailedPrecondition when a snapshot is held
+  // already or `snapshot.version` is not the accepted version the updater was created with;
+  // policy::CompiledPolicy::Create's errors; nothing changes on error.
+  Status RestoreSnapshot(policy::Snapshot snapshot);
+
   // The version of the policy held (0: none).
   std::uint64_t version() const { return acceptor_->accepted_version(); }
   // The snapshot held, as the server sees it.

@@ -65,8 +65,9 @@ TEST(DecideAllocationTest, DecideDoesNotAllocate) {
   std::vector<Decision> decisions(requests.size());
   // Allocation counting in this same test proves it can see an allocation.
   const long before_probe = allocations;
-  auto* probe = new int(1);
-  delete probe;
+  // A direct call: a new-expression whose result is unused may be elided by the optimiser.
+  void* probe = ::operator new(sizeof(int));
+  ::operator delete(probe);
   ASSERT_EQ(allocations, before_probe + 1);
 
   long decide_allocations = 0;

@@ -12,6 +12,7 @@
 
 #include "access/audit_feed.h"
 #include "audit/key_file.h"
+#include "audit/log_directory.h"
 
 namespace sekisho::cli {
 namespace {
@@ -113,30 +114,14 @@ Result<identity::OrgKey> LoadSessionKey(const DataSession& session) {
 }
 
 Result<Ed25519PrivateKey> LoadAuditKey(const access::DataDir& dir, Random& random) {
-  const std::filesystem::path key_path = dir.root() / audit::kCheckpointKeyFileName;
-  const std::filesystem::path log_path = dir.root() / audit::kAuditLogFileName;
-  // A new key only with a new log: a log whose key is lost keeps failing rather than being
-  // paired with a key that cannot verify its checkpoints.
-  std::error_code ec;
-  const bool log_exists = std::filesystem::exists(log_path, ec);
-  auto key = log_exists ? audit::ReadCheckpointKeyFile(key_path)
-                        : audit::LoadOrCreateCheckpointKeyFile(key_path, random);
-  if (!key.ok() && log_exists && key.status().code() == StatusCode::kNotFound) {
-    return key.status().WithContext("the audit log " + log_path.string() +
-                                    " exists but its checkpoint key does not; restore " +
-                                    key_path.string() + " from a backup");
-  }
-  return key;
+  return audit::LoadLogKey(dir.root(), random);
 }
 
 Result<std::unique_ptr<audit::AuditLog>> OpenAuditLog(const access::DataDir& dir, Random& random,
                                                       const Clock& clock) {
-  ASSIGN_OR_RETURN(const Ed25519PrivateKey key, LoadAuditKey(dir, random));
   audit::AuditLog::Options options;
   options.database.busy_timeout = dir.config().busy_timeout;
-  return audit::AuditLog::Open(dir.root() / audit::kAuditLogFileName,
-                               audit::LogOriginForKey(key.public_key()), key.public_key(), random,
-                               clock, options);
+  return audit::OpenLogInDirectory(dir.root(), random, clock, options);
 }
 
 Status FeedAuditLog(const access::DataDir& dir, store::Registry& registry, const Clock& clock,

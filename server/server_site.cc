@@ -1,0 +1,155 @@
+#include "server/server_site.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "access/audit_feed.h"
+#include "audit/log_directory.h"
+#include "base/secret_file.h"
+
+namespace sekisho::server {
+namespace {
+
+constexpr SecretFileKind kCaKeyKind{
+    .name = "server CA key file",
+    .secret = "a PEM private key",
+    .why_never_replaced = "every gate certificate was issued with it",
+    .exposure = "whoever reads it can issue gate certificates",
+    .when_missing = "restore it from a backup"};
+constexpr SecretFileKind kServerKeyKind{
+    .name = "server TLS key file",
+    .secret = "a PEM private key",
+    .why_never_replaced = "the server certificate is issued for it",
+    .exposure = "whoever reads it can pose as this server",
+    .when_missing = "restore it from a backup"};
+constexpr SecretFileKind kSnapshotKeyKind{
+    .name = "snapshot key file",
+    .secret = "an Ed25519 seed",
+    .why_never_replaced = "every registered gate trusts this key",
+    .exposure = "whoever reads it can sign policies that gates accept",
+    .when_missing = "restore it from a backup"};
+
+Result<std::string> ReadText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return NotFoundError("cannot read " + path.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Status WriteText(const std::filesystem::path& path, std::string_view text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+  out.flush();
+  if (!out) return UnavailableError("cannot write " + path.string());
+  return OkStatus();
+}
+
+Result<SecretBytes> ReadPemSecret(const std::filesystem::path& path, const SecretFileKind& kind) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return NotFoundError(std::string(kind.name) + " " + path.string() + " not found");
+  return ReadSecretFile(path, static_cast<std::size_t>(size), kind);
+}
+
+Result<Ed25519PrivateKey> LoadOrCreateSnapshotKey(const std::filesystem::path& path,
+                                                  Random& random) {
+  Result<SecretBytes> seed = ReadSecretFile(path, 32, kSnapshotKeyKind);
+  if (seed.ok()) return Ed25519PrivateKey::FromSeed(seed->view());
+  if (seed.status().code() != StatusCode::kNotFound) return seed.status();
+  Ed25519PrivateKey key = Ed25519PrivateKey::Generate(random);
+  RETURN_IF_ERROR(WriteSecretFile(path, key.seed(), kSnapshotKeyKind));
+  return key;
+}
+
+}  // namespace
+
+Result<bool> EnsureServerCertificates(const std::filesystem::path& root,
+                                      const std::vector<std::string>& names) {
+  const std::filesystem::path tls = root / kTlsDir;
+  std::error_code ec;
+  if (std::filesystem::exists(tls / kCaCertFile, ec)) return false;
+  std::filesystem::create_directories(tls, ec);
+  if (ec) return UnavailableError("cannot create " + tls.string() + ": " + ec.message());
+  ::chmod(tls.c_str(), 0700);
+  ASSIGN_OR_RETURN(net::CertifiedKey ca,
+                   net::CreateCertificateAuthority("Sekisho server CA",
+                                                   std::chrono::hours(24 * 365 * 10)));
+  ASSIGN_OR_RETURN(net::CertifiedKey server, net::IssueServerCertificate(ca, names));
+  RETURN_IF_ERROR(WriteSecretFile(tls / kCaKeyFile, ca.key_pem.view(), kCaKeyKind));
+  RETURN_IF_ERROR(WriteSecretFile(tls / kServerKeyFile, server.key_pem.view(), kServerKeyKind));
+  RETURN_IF_ERROR(WriteText(tls / kServerCertFile, server.cert_pem));
+  // Last: its presence says the set is complete.
+  RETURN_IF_ERROR(WriteText(tls / kCaCertFile, ca.cert_pem));
+  return true;
+}
+
+Result<std::unique_ptr<ServerSite>> ServerSite::Open(const std::filesystem::path& root,
+                                                     const std::optional<std::string>& org,
+                                                     const Clock& clock, Random& random,
+                                                     const ServerSiteOptions& options) {
+  ASSIGN_OR_RETURN(access::DataDir dir, access::DataDir::Open(root));
+  std::unique_ptr<ServerSite> site(new ServerSite(std::move(dir), clock, random));
+  const access::DataDir& d = site->dir_;
+  store::sqlite::SqliteRegistry::Options registry_options;
+  registry_options.database.busy_timeout = d.config().busy_timeout;
+  auto registry = store::sqlite::SqliteRegistry::Open(d.registry_path(), clock, registry_options);
+  if (!registry.ok()) return registry.status().WithContext(d.registry_path().string());
+  site->registry_ = std::move(registry).value();
+
+  if (org) {
+    auto found = site->registry_->FindOrganisationByName(*org);
+    if (!found.ok()) return found.status().WithContext("organisation '" + *org + "'");
+    site->org_ = std::move(found).value();
+  } else {
+    ASSIGN_OR_RETURN(const std::vector<store::Organisation> orgs,
+                     site->registry_->ListOrganisations());
+    if (orgs.empty()) {
+      return FailedPreconditionError("the data directory " + root.string() +
+                                     " has no organisation yet; create one with `sekisho init "
+                                     "--org NAME`");
+    }
+    if (orgs.size() > 1) {
+      return InvalidArgumentError("the data directory " + root.string() +
+                                  " holds several organisations; name one with --org");
+    }
+    site->org_ = orgs.front();
+  }
+  ASSIGN_OR_RETURN(identity::OrgKey k_org, d.LoadOrgKey(site->org_.name));
+  site->org_key_.emplace(std::move(k_org));
+
+  audit::AuditLog::Options audit_options;
+  audit_options.database.busy_timeout = d.config().busy_timeout;
+  ASSIGN_OR_RETURN(std::unique_ptr<audit::AuditLog> log,
+                   audit::OpenLogInDirectory(d.root(), random, clock, audit_options));
+  site->audit_log_ = std::make_unique<LockedAuditLog>(std::move(log));
+
+  const std::filesystem::path org_dir = d.org_dir(site->org_.name);
+  auto sites = site::SiteStore::Open(org_dir / site::kSiteFile);
+  if (!sites.ok()) return sites.status().WithContext((org_dir / site::kSiteFile).string());
+  site->sites_ = std::move(sites).value();
+  auto gates = GateStore::Open(org_dir / kGatesFile, clock, random);
+  if (!gates.ok()) return gates.status().WithContext((org_dir / kGatesFile).string());
+  site->gates_ = std::move(gates).value();
+  auto users = UserStore::Open(org_dir / kUserStoreFileName, clock, options.password_params);
+  if (!users.ok()) return users.status().WithContext((org_dir / kUserStoreFileName).string());
+  site->users_ = std::move(users).value();
+  ASSIGN_OR_RETURN(Ed25519PrivateKey snapshot_key,
+                   LoadOrCreateSnapshotKey(org_dir / kSnapshotKeyFile, random));
+  site->snapshot_key_.emplace(std::move(snapshot_key));
+
+  RETURN_IF_ERROR(EnsureServerCertificates(d.root()).status());
+  ASSIGN_OR_RETURN(site->ca_.cert_pem, ReadText(site->tls_path(kCaCertFile)));
+  ASSIGN_OR_RETURN(site->ca_.key_pem, ReadPemSecret(site->tls_path(kCaKeyFile), kCaKeyKind));
+  return site;
+}
+
+Status ServerSite::FeedAuditLog() {
+  return audit_log_
+      ->With([&](audit::AuditLog& log) { return access::FeedAdminEvents(*registry_, log); })
+      .status();
+}
+
+}  // namespace sekisho::server

@@ -1,0 +1,93 @@
+// ServerSite: everything a server of one organisation opens in its data directory (docs/formats/
+// data-directory.md "Server files"): the registry, K_org, the audit log, the site store, the gate
+// store, the users, the snapshot signing key and the server's TLS certificate authority. The
+// TLS files and the snapshot key are created on first use.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "access/data_dir.h"
+#include "base/clock.h"
+#include "base/ed25519.h"
+#include "base/random.h"
+#include "identity/org_key.h"
+#include "net/certificate_authority.h"
+#include "server/auth_user_store.h"
+#include "server/gate_store.h"
+#include "server/locked_audit_log.h"
+#include "site/site_store.h"
+#include "store/sqlite/sqlite_registry.h"
+
+namespace sekisho::server {
+
+inline constexpr std::string_view kTlsDir = "tls";
+inline constexpr std::string_view kCaCertFile = "ca.pem";
+inline constexpr std::string_view kCaKeyFile = "ca.key";
+inline constexpr std::string_view kServerCertFile = "server.pem";
+inline constexpr std::string_view kServerKeyFile = "server.key";
+inline constexpr std::string_view kGatesFile = "gates.db";
+inline constexpr std::string_view kSnapshotKeyFile = "snapshot.key";
+
+// Creates tls/ (0700) in `root` with the server's own CA and a server certificate for
+// `names` (DNS names and IP addresses), unless tls/ca.pem exists already. Returns true when it
+// made them. The keys are 0600 files. kUnavailable on I/O errors.
+Result<bool> EnsureServerCertificates(const std::filesystem::path& root,
+                                      const std::vector<std::string>& names = {"localhost",
+                                                                               "127.0.0.1"});
+
+struct ServerSiteOptions {
+  // Argon2id parameters of new password hashes (tests use cheaper ones).
+  PasswordHashParams password_params = ProductPasswordParams();
+};
+
+class ServerSite {
+ public:
+  // Opens the data directory `root` for the organisation `org` (nullopt: the only one). Errors:
+  // DataDir::Open's; kNotFound / kInvalidArgument for the organisation as `sekisho staff`
+  // reports them; the stores' and key files' errors, each naming its file.
+  static Result<std::unique_ptr<ServerSite>> Open(const std::filesystem::path& root,
+                                                  const std::optional<std::string>& org,
+                                                  const Clock& clock, Random& random,
+                                                  const ServerSiteOptions& options = {});
+
+  // Appends the registry's admin events the audit log does not hold yet (access/audit_feed.h).
+  Status FeedAuditLog();
+
+  const access::DataDir& dir() const { return dir_; }
+  const store::Organisation& org() const { return org_; }
+  store::sqlite::SqliteRegistry& registry() { return *registry_; }
+  const identity::OrgKey& org_key() const { return *org_key_; }
+  LockedAuditLog& audit_log() { return *audit_log_; }
+  site::SiteStore& sites() { return *sites_; }
+  GateStore& gates() { return *gates_; }
+  UserStore& users() { return *users_; }
+  const Ed25519PrivateKey& snapshot_key() const { return *snapshot_key_; }
+  const net::CertifiedKey& ca() const { return ca_; }
+  std::filesystem::path tls_path(std::string_view file) const {
+    return dir_.root() / kTlsDir / file;
+  }
+  const Clock& clock() const { return clock_; }
+  Random& random() { return random_; }
+
+ private:
+  ServerSite(access::DataDir dir, const Clock& clock, Random& random)
+      : dir_(std::move(dir)), clock_(clock), random_(random) {}
+
+  access::DataDir dir_;
+  const Clock& clock_;
+  Random& random_;
+  std::unique_ptr<store::sqlite::SqliteRegistry> registry_;
+  store::Organisation org_;
+  std::optional<identity::OrgKey> org_key_;
+  std::unique_ptr<LockedAuditLog> audit_log_;
+  std::unique_ptr<site::SiteStore> sites_;
+  std::unique_ptr<GateStore> gates_;
+  std::unique_ptr<UserStore> users_;
+  std::optional<Ed25519PrivateKey> snapshot_key_;
+  net::CertifiedKey ca_;
+};
+
+}  // namespace sekisho::server
