@@ -8,7 +8,7 @@ packages=(
   libssl-dev openssl libpcsclite-dev pcscd vsmartcard-vpcd opensc
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libboost-dev libsodium-dev
+  libboost-dev libsodium-dev curl jq
 )
 
 missing=()

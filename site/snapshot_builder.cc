@@ -17,10 +17,7 @@ namespace {
 
 using policy::UnixSeconds;
 
-// Whole minutes toward the future / the past (floor division also for times before 1970).
-UnixSeconds CeilToMinute(TimePoint t) {
-  return std::chrono::ceil<std::chrono::minutes>(t.time_since_epoch()).count() * 60;
-}
+// Whole minutes toward the past (floor division also for times before 1970).
 UnixSeconds FloorToMinute(TimePoint t) {
   return std::chrono::floor<std::chrono::minutes>(t.time_since_epoch()).count() * 60;
 }
@@ -75,7 +72,7 @@ Result<policy::Snapshot> BuildSnapshot(store::Registry& registry, SiteStore& sit
 
     const TimePoint until =
         item.staff_valid_until ? std::min(*item.staff_valid_until, c.not_after) : c.not_after;
-    out.valid_from = CeilToMinute(item.staff_valid_from);
+    out.valid_from = FloorToMinute(item.staff_valid_from);
     out.valid_until = FloorToMinute(until);
     if (out.valid_from >= out.valid_until) continue;  // never valid: nothing to tell a gate
     if (out.valid_from <= now_seconds) out.valid_from = policy::kBeginningOfTime;

@@ -18,8 +18,9 @@ namespace sekisho::site {
 //    credential of a suspended staff member, carry kCredentialRevoked (kept so that the gate
 //    says "revoked", not "unknown");
 //  - key = policy::CredentialKeyOf(pseudonym), staff = the registry's random staff reference;
-//  - validity = the staff member's validity intersected with [-, not_after), rounded inward to
-//    whole minutes (from up, until down); a from bound at or before `now` is written as
+//  - validity = the staff member's validity intersected with [-, not_after), rounded down to
+//    whole minutes (a start at most 59 s early, so staff added now are not refused until the next
+//    minute; an end at most 59 s early, never late); a from bound at or before `now` is written as
 //    kBeginningOfTime so the snapshot stays small (docs/formats/snapshot.md §4.7). A credential
 //    whose validity is empty after rounding is left out;
 //  - levels = the staff member's level assignments (of levels in the model read) that have not

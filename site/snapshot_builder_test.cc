@@ -140,8 +140,8 @@ TEST_F(SnapshotBuilderTest, CredentialsByStatusValidityAndLevels) {
   Enrol(f, 0x20, 8, not_after);
   ASSERT_THAT(registry_->UpdateStaffStatus(org_, f.id, store::StaffStatus::kSuspended, kHr),
               IsOk());
-  // G: valid for 30 s that hold no whole minute: never valid once rounded.
-  const store::Staff g = AddStaff(7, kNow + days(10), kNow + days(10) + seconds(30));
+  // G: valid for 20 s that hold no whole minute: never valid once rounded.
+  const store::Staff g = AddStaff(7, kNow + days(10), kNow + days(10) + seconds(20));
   Enrol(g, 0x30, 9, not_after);
 
   // Levels: A holds Staff (open), IT from an hour from now for two days, and Security that
@@ -171,9 +171,9 @@ TEST_F(SnapshotBuilderTest, CredentialsByStatusValidityAndLevels) {
             [](const auto& x, const auto& y) { return x.level < y.level; });
 
   const std::vector<policy::Credential> expected = {
-      // B (0x10): from 00:00:30.5 + 2h 10s = 02:00:40.5 -> 02:01:00; until 30 days + 00:01:29.5
+      // B (0x10): from 00:00:30.5 + 2h 10s = 02:00:40.5 -> 02:00:00; until 30 days + 00:01:29.5
       // -> 00:01:00.
-      {policy::CredentialKeyOf(Psn(0x10, 2)), RefOf(b), kNowSeconds - 30 + 2 * 3600 + 60,
+      {policy::CredentialKeyOf(Psn(0x10, 2)), RefOf(b), kNowSeconds - 30 + 2 * 3600,
        kNowSeconds - 30 + 30 * 86400 + 60, 0, staff_only},
       // F (0x20): suspended staff -> revoked flag.
       {policy::CredentialKeyOf(Psn(0x20, 8)),

@@ -20,5 +20,8 @@ void RegisterStaffCommands(CLI::App& app, Action& action);
 void RegisterEnrolCommands(CLI::App& app, Action& action);
 void RegisterRevocationCommands(CLI::App& app, Action& action);
 void RegisterAuditCommands(CLI::App& app, Action& action);
+void RegisterDemoCommands(CLI::App& app, Action& action);
+void RegisterServerCommands(CLI::App& app, Action& action);
+void RegisterGateCommands(CLI::App& app, Action& action);
 
 }  // namespace sekisho::cli

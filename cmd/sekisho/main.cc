@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   cli::RegisterEnrolCommands(app, action);
   cli::RegisterRevocationCommands(app, action);
   cli::RegisterAuditCommands(app, action);
+  cli::RegisterDemoCommands(app, action);
+  cli::RegisterServerCommands(app, action);
+  cli::RegisterGateCommands(app, action);
 
   try {
     app.parse(argc, argv);

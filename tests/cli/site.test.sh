@@ -1,0 +1,167 @@
+# The running system through real processes: `sekisho serve` (HTTPS), the REST API driven with
+# curl (login, CSRF, doors, levels, a lost card), `sekisho gate register` with a one-time token
+# and `sekisho gate run` at the vpcd reader through the real pcscd with a simulated My Number
+# Card: granted, refused once reported lost, decided offline while the server is down (killed),
+# every event committed to the audit log once the server is back, and the log verifies.
+source "$(dirname "$0")/lib.sh"
+PIN=7391
+DATA="$WORK/data"
+GATE="$WORK/gate"
+READER="Virtual PCD 00 00"
+PORT=$((20000 + RANDOM % 20000))
+SERVE_PID=""
+GATE_PID=""
+export USER=cli-admin
+
+stop_processes() {
+  [ -n "$GATE_PID" ] && kill "$GATE_PID" 2>/dev/null && wait "$GATE_PID" 2>/dev/null
+  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
+  GATE_PID="" SERVE_PID=""
+  true
+}
+trap 'stop_processes; cleanup' EXIT
+
+start_server() {
+  "$SEKISHO" --log-file "$LOG" serve --data "$DATA" --port "$PORT" > "$WORK/serve.out" 2>&1 &
+  SERVE_PID=$!
+  for _ in $(seq 100); do
+    grep -q "^serving" "$WORK/serve.out" && return 0
+    kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited: $(cat "$WORK/serve.out")"
+    sleep 0.1
+  done
+  fail "the server did not start: $(cat "$WORK/serve.out")"
+}
+
+# api METHOD PATH [JSON]: an authenticated API call; the body goes to $BODY, the status to $STATUS.
+api() {
+  local args=(-s -o "$WORK/body" -w '%{http_code}' --cacert "$DATA/tls/ca.pem"
+              -b "$WORK/cookies" -c "$WORK/cookies" -X "$1" -H "X-CSRF-Token: ${CSRF:-}")
+  [ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data "$3")
+  STATUS=$(curl "${args[@]}" "https://127.0.0.1:$PORT$2")
+  BODY=$(cat "$WORK/body")
+}
+expect_status() { [ "$STATUS" = "$1" ] || fail "expected HTTP $1, got $STATUS: $BODY"; }
+field() { jq -er "$1" <<< "$BODY" || fail "no $1 in: $BODY"; }
+
+# wait_for FILE TEXT: until FILE contains TEXT (30 s).
+wait_for() {
+  for _ in $(seq 300); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  fail "expected '$2' in $1: $(cat "$1")"
+}
+count_in() { grep -cF -- "$2" "$1" 2>/dev/null || true; }
+
+# A card is presented: the simulated card enters the reader, the gate decides, the card leaves.
+present_card() {
+  local before
+  before=$(count_in "$WORK/gate.out" "door ")
+  insert_card "$WORK/card.json"
+  for _ in $(seq 300); do
+    [ "$(count_in "$WORK/gate.out" "door ")" -gt "$before" ] && break
+    sleep 0.1
+  done
+  stop_card
+  [ "$(count_in "$WORK/gate.out" "door ")" -gt "$before" ] || fail "the gate decided nothing: $(cat "$WORK/gate.out")"
+  LAST_DECISION=$(grep -F "door " "$WORK/gate.out" | tail -1)
+}
+
+# --- A data directory, one staff member with an enrolled card, an administrator -------------
+run 0 pki init-test --out "$WORK/pki" --seed 5
+run 0 card new --out "$WORK/card.json" --pki "$WORK/pki" --seed 11 --auth-pin "$PIN"
+run 0 init --data "$DATA" --org "Acme Corp" --test-anchors "$WORK/pki"
+run 0 staff add --data "$DATA" --number E-1001 --name "Aoi Tanaka"
+insert_card "$WORK/card.json"
+run_with_pin "$PIN" 0 enrol --data "$DATA" --staff E-1001 --pin-fd 0
+stop_card
+printf 'correct horse battery staple\n' > "$WORK/password"
+STDIN_FILE="$WORK/password" run 0 user add --data "$DATA" --login admin --role security_admin \
+  --password-fd 0
+printf 'short\n' > "$WORK/short"
+STDIN_FILE="$WORK/short" run 3 user add --data "$DATA" --login weak --role hr --password-fd 0
+
+# --- The server, and the site set up through the REST API ------------------------------------
+start_server
+[ "$(stat -c %a "$DATA/tls/ca.key")" = 600 ] || fail "tls/ca.key is not 0600"
+api GET /api/v1/staff
+expect_status 401
+api POST /api/v1/auth/login '{"login":"admin","password":"wrong password here"}'
+expect_status 401
+api POST /api/v1/auth/login '{"login":"admin","password":"correct horse battery staple"}'
+expect_status 200
+CSRF=$(field .csrf)
+grep -q "HttpOnly" "$WORK/cookies" || grep -q "#HttpOnly_" "$WORK/cookies" || fail "no HttpOnly cookie"
+saved=$CSRF; CSRF=wrong
+api POST /api/v1/sites '{"name":"HQ","utc_offset":"+09:00"}'
+expect_status 403
+CSRF=$saved
+api POST /api/v1/sites '{"name":"HQ","utc_offset":"+09:00"}'
+expect_status 201
+SITE=$(field .id)
+api POST /api/v1/zones "{\"name\":\"Offices\",\"site\":$SITE}"
+expect_status 201
+ZONE=$(field .id)
+api POST /api/v1/zones "{\"name\":\"Offices\",\"site\":$SITE,\"colour\":\"red\"}"
+expect_status 400
+grep -qF "colour" <<< "$BODY" || fail "the unknown field is not named: $BODY"
+api POST /api/v1/levels "{\"name\":\"Staff\",\"rules\":[{\"zone\":$ZONE}]}"
+expect_status 201
+LEVEL=$(field .id)
+api GET "/api/v1/staff?limit=10"
+expect_status 200
+STAFF=$(jq -er '.items[0].id' <<< "$BODY") || fail "no staff id in: $BODY"
+api POST /api/v1/level-assignments "{\"staff\":$STAFF,\"level\":$LEVEL}"
+expect_status 201
+
+run 0 gate create --data "$DATA" --name "Entrance lane 1"
+GATE_ID=$(grep -o 'gate created: *[0-9]*' <<< "$OUT" | grep -o '[0-9]*$')
+TOKEN=$(grep -o 'registration token: *[0-9a-f]*' <<< "$OUT" | awk '{print $3}')
+[ ${#TOKEN} = 64 ] || fail "no token in: $OUT"
+api POST /api/v1/doors "{\"name\":\"Lane 1\",\"site\":$SITE,\"to_zone\":$ZONE,\"required\":\"card+pin\",\"gate\":$GATE_ID}"
+expect_status 201
+DOOR=$(field .id)
+
+# --- The gate: registered with its token, running at the vpcd reader -------------------------
+printf '%s\n' "$TOKEN" > "$WORK/token"
+STDIN_FILE="$WORK/token" run 0 gate register --server "127.0.0.1:$PORT" --ca "$DATA/tls/ca.pem" \
+  --token-fd 0 --dir "$GATE"
+expect_output "gate registered:     $GATE_ID"
+STDIN_FILE="$WORK/token" run 6 gate register --server "127.0.0.1:$PORT" --ca "$DATA/tls/ca.pem" \
+  --token-fd 0 --dir "$WORK/gate-again"
+[ "$(stat -c %a "$GATE/client.key")" = 600 ] || fail "the gate's TLS key is not 0600"
+for _ in $(seq 20); do echo "$PIN"; done > "$WORK/pins"
+"$SEKISHO" --log-file "$WORK/gate.log" gate run --dir "$GATE" --reader "$READER" --pin-fd 3 \
+  > "$WORK/gate.out" 2>&1 3< "$WORK/pins" &
+GATE_PID=$!
+wait_for "$WORK/gate.log" "connected to 127.0.0.1"
+wait_for "$WORK/gate.log" "installed"
+
+present_card
+grep -qF "door $DOOR: granted" <<< "$LAST_DECISION" || fail "expected a grant: $LAST_DECISION"
+
+# --- Reported lost through the API: refused at the gate ------------------------------------
+api GET "/api/v1/staff/$STAFF/credentials"
+expect_status 200
+CRED=$(jq -er '.items[0].id' <<< "$BODY") || fail "no credential in: $BODY"
+api POST "/api/v1/credentials/$CRED/suspend" '{"reason":"reported lost"}'
+expect_status 200
+sleep 1
+present_card
+grep -qF "door $DOOR: revoked" <<< "$LAST_DECISION" || fail "expected a refusal: $LAST_DECISION"
+
+# --- The server goes down hard; the gate decides offline and loses nothing -----------------
+kill -9 "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true; SERVE_PID=""
+wait_for "$WORK/gate.log" "offline"
+present_card
+grep -qF "door $DOOR: revoked" <<< "$LAST_DECISION" || fail "expected an offline refusal: $LAST_DECISION"
+start_server
+for _ in $(seq 300); do
+  run 0 gate list --data "$DATA"
+  grep -qE "^$GATE_ID +Entrance lane 1 +active +[0-9]+ +3$" <<< "$OUT" && break
+  sleep 0.2
+done
+grep -qE "^$GATE_ID +Entrance lane 1 +active +[0-9]+ +3$" <<< "$OUT" || fail "the server does not hold the gate's 3 events: $OUT"
+
+# --- The day's audit log verifies, with the gate's events in it -------------------------------
+stop_processes
+run 0 audit checkpoint --data "$DATA"
+run 0 audit verify --data "$DATA"
+echo "site test: passed"
