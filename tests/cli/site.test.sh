@@ -164,4 +164,18 @@ grep -qE "^$GATE_ID +Entrance lane 1 +active +[0-9]+ +3$" <<< "$OUT" || fail "th
 stop_processes
 run 0 audit checkpoint --data "$DATA"
 run 0 audit verify --data "$DATA"
+
+# C3: after the whole day, nothing from the card is anywhere on the server or the gate: databases,
+# WAL files, key and state files, logs, and what the processes printed.
+my_number=$(grep -o '"my_number": *"[0-9]\{12\}"' "$WORK/card.json" | grep -o '[0-9]\{12\}')
+cert_b64=$(grep -o '"auth": *"[^"]*"' "$WORK/card.json" | head -1 | sed 's/.*: *"//; s/"$//')
+serial=$(echo "$cert_b64" | base64 -d | openssl x509 -inform DER -noout -serial | cut -d= -f2)
+name=$(grep -o '"name": *"[^"]*"' "$WORK/card.json" | head -1 | sed 's/.*: *"//; s/"$//')
+[ ${#my_number} = 12 ] && [ -n "$serial" ] && [ -n "$name" ] || fail "card data not found in card.json"
+for secret in "$PIN" "37333931" "$my_number" "$serial" "$name" "${cert_b64:400:40}"; do
+  if grep -rqiF -- "$secret" "$DATA" "$GATE" "$LOG" "$WORK/gate.log" "$WORK/serve.out" \
+      "$WORK/gate.out"; then
+    fail "'$secret' of the card found on the server or the gate"
+  fi
+done
 echo "site test: passed"
