@@ -1,7 +1,7 @@
 // Gate registration (DESIGN.md §6): with a one-time token from the server's administrator, the
 // gate makes its TLS key and batch key, sends the server a CSR and the batch public key, and
 // receives its client certificate (from the server's CA), its id, its doors, K_org and the
-// organisation's snapshot key. Wire format: docs/formats/sync-protocol.md "Registration".
+// organisation's snapshot key. Wire format and checks: docs/server.md §8 "Gate registration".
 #pragma once
 
 #include <cstdint>

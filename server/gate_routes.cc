@@ -126,7 +126,7 @@ void AddGateRoutes(ApiRouter& router, ApiContext& api, GateRoutesContext& gates)
                 ASSIGN_OR_RETURN(std::string name, StringField(r.body, "name"));
                 ASSIGN_OR_RETURN(NewGate created, gates.gates.CreateGate(api.organisation, name));
                 RETURN_IF_ERROR(AppendApiAdminRecord(api.audit_log, api.clock, r.session->login,
-                                                     "gate.create",
+                                                     "gate-created",
                                                      "gate/" + std::to_string(created.gate.id))
                                     .status());
                 return JsonResponse(
@@ -154,7 +154,7 @@ void AddGateRoutes(ApiRouter& router, ApiContext& api, GateRoutesContext& gates)
                 spdlog::warn("gate {} revoked by {}; {} connection(s) closed", gate_id,
                              r.session->login, closed);
                 RETURN_IF_ERROR(AppendApiAdminRecord(api.audit_log, api.clock, r.session->login,
-                                                     "gate.revoke",
+                                                     "gate-revoked",
                                                      "gate/" + std::to_string(gate_id))
                                     .status());
                 ASSIGN_OR_RETURN(GateRecord revoked, gates.gates.Get(gate_id));
@@ -194,7 +194,7 @@ void AddGateRoutes(ApiRouter& router, ApiContext& api, GateRoutesContext& gates)
            if (d.gate == gate.id) door_ids.push_back(d.model.id);
          }
          RETURN_IF_ERROR(AppendApiAdminRecord(api.audit_log, api.clock, "gate/" + std::to_string(gate.id),
-                                              "gate.register", "gate/" + std::to_string(gate.id))
+                                              "gate-registered", "gate/" + std::to_string(gate.id))
                              .status());
          spdlog::info("gate {} ({}) registered", gate.id, gate.name);
          return JsonResponse({{"gate", gate.id},

@@ -41,7 +41,7 @@ Status GateCreate(const GateAdminOptions& o) {
   ASSIGN_OR_RETURN(auto site, OpenSite(o.data, clock, random));
   ASSIGN_OR_RETURN(server::NewGate created, site->gates().CreateGate(site->org().id, o.name));
   RETURN_IF_ERROR(server::AppendApiAdminRecord(site->audit_log(), clock, o.data.actor,
-                                               "gate.create",
+                                               "gate-created",
                                                "gate/" + std::to_string(created.gate.id))
                       .status());
   std::printf("gate created:        %u (%s)\n", created.gate.id, created.gate.name.c_str());
@@ -76,7 +76,7 @@ Status GateRevoke(const GateAdminOptions& o) {
   if (gate.org != site->org().id) return NotFoundError("no gate " + std::to_string(o.gate));
   RETURN_IF_ERROR(site->gates().Revoke(o.gate));
   RETURN_IF_ERROR(server::AppendApiAdminRecord(site->audit_log(), clock, o.data.actor,
-                                               "gate.revoke", "gate/" + std::to_string(o.gate))
+                                               "gate-revoked", "gate/" + std::to_string(o.gate))
                       .status());
   std::printf("gate revoked:        %u (%s); its certificate is refused from its next "
               "connection (the console's revoke also cuts a running connection)\n",

@@ -76,7 +76,7 @@ Status UserAdd(const UserAddOptions& o) {
   const std::string_view text(reinterpret_cast<const char*>(password.view().data()),
                               password.size());
   ASSIGN_OR_RETURN(server::User created, site->users().CreateUser(user, text));
-  RETURN_IF_ERROR(server::AppendApiAdminRecord(site->audit_log(), *s.clock, s.actor, "user.create",
+  RETURN_IF_ERROR(server::AppendApiAdminRecord(site->audit_log(), *s.clock, s.actor, "user-created",
                                                "user/" + std::to_string(created.id.value()))
                       .status());
   std::printf("user added:          %s (%s)\n", created.login.c_str(),
