@@ -65,6 +65,8 @@ class Watchdog {
 
 Status RunDemo(const DemoCommandOptions& o) {
   Watchdog watchdog(o.duration);
+  // The live summary is the output; routine log lines (50 enrolments ...) only with -v.
+  if (spdlog::get_level() == spdlog::level::info) spdlog::set_level(spdlog::level::warn);
   std::atomic<bool>& stop = StopOnSignal();
   demo::DemoOptions options;
   options.gates = o.gates;
