@@ -23,6 +23,9 @@ step "integration and command-line tests through the real pcscd + vpcd"
 SEKISHO_REQUIRE_PCSCD=1 scripts/with-pcscd.sh bash -c \
   "ctest --test-dir '$build' -L integration --output-on-failure --progress && tests/cli/run.sh '$sekisho'"
 
+step "the demo site's scripted day, headless: every expectation must hold"
+"$sekisho" demo --headless --duration 300
+
 step "clang build with AddressSanitizer + UndefinedBehaviorSanitizer ($san)"
 # Assertions on (no NDEBUG), -O0 and line tables only: enough for sanitizer stack traces, and
 # half the compile time of -O1 (the unit tests run in well under a minute either way). Only the
