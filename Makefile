@@ -37,11 +37,15 @@ unit: build
 
 # Every benchmark, medians of 5 with their baselines measured in the same run (docs/performance.md).
 BENCHES := card_bench policy_bench snapshot_bench audit_bench gate_bench
+# Not Google Benchmark: a scenario with its own arguments (lost card to every gate, loopback).
+REVOCATION_ARGS ?= --gates 200 --rounds 30
 bench: build
 	@for b in $(BENCHES); do \
 	  echo "== $$b"; \
 	  $(BUILD)/bench/$$b --benchmark_repetitions=5 --benchmark_report_aggregates_only=true || exit 1; \
 	done
+	@echo "== revocation_bench"
+	$(BUILD)/bench/revocation_bench $(REVOCATION_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD)
