@@ -129,7 +129,9 @@ Result<DemoWorld> BuildDemoSite(server::ServerSite& site,
   ASSIGN_OR_RETURN(world.site, site::PopulateDemoSite(site.sites(), org));
   ASSIGN_OR_RETURN(const pki::TrustAnchorSet anchors,
                    access::LoadAnchors(site.dir().anchors_dir()));
-  const access::EnrolmentEnvironment env{anchors,        nullptr,      site.registry(),
+  ASSIGN_OR_RETURN(const access::RevokedSerials revoked,
+                   access::RevokedSerials::Load(site.dir().revoked_serials_path(site.org().name)));
+  const access::EnrolmentEnvironment env{anchors,        &revoked,     site.registry(),
                                          site.org_key(), site.clock(), site.random()};
 
   for (std::size_t i = 0; i < cards.size(); ++i) {

@@ -37,7 +37,7 @@ std::vector<std::string> DemoReport::Failed() const {
 }
 
 std::string FormatScenarioLine(const ScenarioResult& result) {
-  return fmt::format("{}  {:<24} expect: {}\n{:30}got:    {}", result.passed ? "PASS" : "FAIL",
+  return fmt::format("{}  {:<40} expect: {}\n{:46}got:    {}", result.passed ? "PASS" : "FAIL",
                      result.name, result.expectation, "", result.outcome);
 }
 

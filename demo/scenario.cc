@@ -89,7 +89,7 @@ class Day {
 
  private:
   void Add(std::string name, std::string expectation, std::string outcome, bool passed) {
-    report_.Add({.name = fmt::format("{} {}", TokyoTime(env_.clock.Now()), name),
+    report_.Add({.name = fmt::format("{} {}", TokyoTime(started_), name),
                  .expectation = std::move(expectation),
                  .outcome = std::move(outcome),
                  .passed = passed});
@@ -135,6 +135,7 @@ class Day {
   // Every gate connected and holding the published policy (its own status, as the console
   // shows it).
   void GatesOnline() {
+    started_ = env_.clock.Now();
     const std::uint64_t version = env_.server.publisher().version();
     const Steady::time_point until = Steady::now() + env_.wait;
     auto ready = [&] {
@@ -162,7 +163,7 @@ class Day {
   }
 
   void MorningRush() {
-    env_.clock.AdvanceTo(At(0, 7, 30));
+    Begin(0, 7, 30);
     std::vector<std::size_t> lanes = {kLane1, kLane2};
     for (std::size_t g = 4; g < env_.gates.size(); ++g) lanes.push_back(g);
     std::vector<std::size_t> before;
@@ -219,7 +220,7 @@ class Day {
   }
 
   void OfficeDoor() {
-    env_.clock.AdvanceTo(At(0, 9, 0));
+    Begin(0, 9, 0);
     std::size_t granted = 0;
     std::string first_failure;
     for (const DemoStaffMember& m : env_.world.staff) {
@@ -238,7 +239,7 @@ class Day {
 
   // Two mistyped PINs use two tries; the gate then refuses to spend the last one (P6).
   void PinSafety() {
-    env_.clock.AdvanceTo(At(0, 10, 0));
+    Begin(0, 10, 0);
     const DemoStaffMember& m = Member(1);
     const std::string wrong = PinOf(m) == "0000" ? "1111" : "0000";
     const Result<Reason> first = PresentAt(kLane1, m, wrong);
@@ -257,7 +258,7 @@ class Day {
 
   // The staff login's own card: reported lost over HTTPS, then refused at every gate (P4).
   void LostCard() {
-    env_.clock.AdvanceTo(At(0, 11, 0));
+    Begin(0, 11, 0);
     const DemoStaffMember& m = Member(env_.world.staff_login_member);
     const DemoUser& user = env_.world.users.back();
     Steady::time_point reported{};
@@ -323,7 +324,7 @@ class Day {
 
   // The issuer revokes a card's certificate; its CRL is imported (P4, keyed serials).
   void IssuerRevocation() {
-    env_.clock.AdvanceTo(At(0, 13, 0));
+    Begin(0, 13, 0);
     const DemoStaffMember& m = Member(2);
     Result<std::size_t> marked = ImportCrlListing(m);
     Result<std::uint64_t> version =
@@ -354,7 +355,7 @@ class Day {
   // What a finder's reader learns from the lost card without a PIN, through the same APDU
   // firewall a gate uses (P1, P3): the public auth certificate and nothing of the employer's.
   void FoundCard() {
-    env_.clock.AdvanceTo(At(0, 14, 0));
+    Begin(0, 14, 0);
     const DemoStaffMember& m = Member(env_.world.staff_login_member);
     card::sim::SimChannel raw(CardOf(m));
     card::CountingChannel reached(raw);
@@ -407,7 +408,7 @@ class Day {
   }
 
   void Lockdown() {
-    env_.clock.AdvanceTo(At(0, 16, 0));
+    Begin(0, 16, 0);
     const store::OrganisationId org = env_.site.org().id;
     const DemoStaffMember& staff = Member(3);
     const DemoStaffMember& security = FirstOf(StaffKind::kSecurity);
@@ -430,7 +431,7 @@ class Day {
   }
 
   void OutsideSchedule() {
-    env_.clock.AdvanceTo(At(0, 22, 0));
+    Begin(0, 22, 0);
     const Result<Reason> r = PresentAt(kOfficeGate, Member(3));
     Add("outside schedule",
         "a staff member at the office door at 22:00 (office hours end at 21:00): "
@@ -439,7 +440,7 @@ class Day {
   }
 
   void NextMorning() {
-    env_.clock.AdvanceTo(At(1, 8, 0));
+    Begin(1, 8, 0);
     const Result<Reason> r = PresentAt(kLane1, Member(3));
     Add("next morning", "after the night, the same staff member at lane 1: granted", Name(r),
         Is(r, Reason::kGranted));
@@ -448,6 +449,7 @@ class Day {
   // End of day (P5): every gate's events acknowledged and in the log exactly once, a signed
   // checkpoint, the whole log checked, and one gate event's inclusion proof verified.
   void AuditVerification() {
+    started_ = env_.clock.Now();
     Result<std::string> outcome = VerifyAudit();
     Add("audit verification",
         "each gate's feed position = its acknowledged sequence = its events; signed checkpoint; "
@@ -505,8 +507,15 @@ class Day {
     });
   }
 
+  // Moves the clock to the scenario's time (day 0 is kDemoDay) and notes it for its line.
+  void Begin(int day, int hour, int minute) {
+    env_.clock.AdvanceTo(At(day, hour, minute));
+    started_ = env_.clock.Now();
+  }
+
   DemoEnvironment& env_;
   DemoReport& report_;
+  TimePoint started_{};
   std::optional<std::chrono::milliseconds> latency_;
 };
 

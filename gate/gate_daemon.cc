@@ -16,9 +16,9 @@ namespace sekisho::gate {
 inline constexpr std::string_view kSyncPath = "/api/v1/gates/sync";
 
 Result<std::unique_ptr<GateDaemon>> GateDaemon::Open(const std::filesystem::path& dir,
-                                                     CardReader& reader, Keypad& keypad,
-                                                     Door& door, const Clock& clock,
-                                                     Random& random, const Options& options,
+                                                     CardReader& reader, Keypad& keypad, Door& door,
+                                                     const Clock& clock, Random& random,
+                                                     const Options& options,
                                                      ReaderLoop::EventObserver on_event) {
   std::unique_ptr<GateDaemon> d(new GateDaemon());
   d->files_ = GateFiles(dir);
@@ -51,8 +51,8 @@ Result<std::unique_ptr<GateDaemon>> GateDaemon::Open(const std::filesystem::path
                                           {{d->door_id_, &door}}, options.door_options));
   d->controller_->SetOnline(false);
   ASSIGN_OR_RETURN(d->updater_, RestorePolicy(*d->controller_, *d->state_, snapshot_key));
-  d->loop_ = std::make_unique<ReaderLoop>(reader, *d->controller_, d->door_id_,
-                                          std::move(on_event), options.reader_options);
+  d->loop_ = std::make_unique<ReaderLoop>(reader, *d->controller_, d->door_id_, std::move(on_event),
+                                          options.reader_options);
   spdlog::info("gate {} ({}): door {}, policy version {}, {} events queued", d->config_.gate,
                d->config_.name, d->door_id_, d->updater_->version(), d->queue_->state().last);
   return d;
@@ -69,20 +69,21 @@ void GateDaemon::SleepUnlessStopped(std::chrono::milliseconds d, const std::atom
 }
 
 Status GateDaemon::ServeConnection(const std::atomic<bool>& stop) {
-  ASSIGN_OR_RETURN(std::shared_ptr<net::TlsClientContext> tls,
-                   net::TlsClientContext::Create(files_.Path(kServerCaFile),
-                                                 files_.Path(kClientCertFile),
-                                                 files_.Path(kClientKeyFile)));
+  ASSIGN_OR_RETURN(
+      std::shared_ptr<net::TlsClientContext> tls,
+      net::TlsClientContext::Create(files_.Path(kServerCaFile), files_.Path(kClientCertFile),
+                                    files_.Path(kClientKeyFile)));
   ASSIGN_OR_RETURN(std::unique_ptr<net::WebSocketClient> client,
                    net::WebSocketClient::Connect({.host = config_.server_host,
                                                   .port = config_.server_port,
                                                   .path = std::string(kSyncPath),
-                                                  .tls = tls}));
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<SyncSession> session,
-      SyncSession::Create(*queue_, *updater_, *state_, *controller_,
-                          [&client](Bytes message) { return client->Send(message); },
-                          {.max_batch_events = options_.max_batch_events}));
+                                                  .tls = tls,
+                                                  // A full snapshot is the largest message.
+                                                  .message_limit = sync::kMaxMessageSize}));
+  ASSIGN_OR_RETURN(std::unique_ptr<SyncSession> session,
+                   SyncSession::Create(*queue_, *updater_, *state_, *controller_,
+                                       [&client](Bytes message) { return client->Send(message); },
+                                       {.max_batch_events = options_.max_batch_events}));
   Status status = session->OnConnected();
   if (status.ok()) {
     online_ = true;
@@ -101,7 +102,8 @@ Status GateDaemon::ServeConnection(const std::atomic<bool>& stop) {
     Result<std::size_t> sent = session->Pump();
     if (!sent.ok()) status = sent.status();
     Result<std::vector<Event>> alarms = controller_->PollDoors();
-    if (!alarms.ok()) spdlog::error("gate {}: door alarms: {}", config_.gate, alarms.status().ToString());
+    if (!alarms.ok())
+      spdlog::error("gate {}: door alarms: {}", config_.gate, alarms.status().ToString());
   }
   session->OnDisconnected();
   online_ = false;
@@ -119,18 +121,24 @@ Status GateDaemon::Run(const std::atomic<bool>& stop) {
     const int before = connections_.load();
     Status status = ServeConnection(stop);
     if (stop.load()) break;
-    if (connections_.load() > before) backoff = options_.reconnect_min;
+    if (connections_.load() > before) {
+      backoff = options_.reconnect_min;
+    } else {
+      ++failed_attempts_;
+    }
+    last_error_ = status.ok() ? StatusCode::kUnavailable : status.code();
     spdlog::warn("gate {}: offline ({}); deciding on policy version {}, retrying in {} ms",
                  config_.gate, status.ToString(), updater_->version(), backoff.count());
     // Doors keep deciding; alarms are collected while offline too.
     Result<std::vector<Event>> alarms = controller_->PollDoors();
-    if (!alarms.ok()) spdlog::error("gate {}: door alarms: {}", config_.gate, alarms.status().ToString());
+    if (!alarms.ok())
+      spdlog::error("gate {}: door alarms: {}", config_.gate, alarms.status().ToString());
     std::array<std::uint8_t, 4> r{};
     random_->Fill(r);
     const std::uint32_t draw = (std::uint32_t{r[0]} << 24) | (std::uint32_t{r[1]} << 16) |
                                (std::uint32_t{r[2]} << 8) | r[3];
-    const auto jitter = std::chrono::milliseconds(
-        draw % static_cast<std::uint32_t>(backoff.count() / 4 + 1));
+    const auto jitter =
+        std::chrono::milliseconds(draw % static_cast<std::uint32_t>(backoff.count() / 4 + 1));
     SleepUnlessStopped(backoff + jitter, stop);
     backoff = std::min(backoff * 2, options_.reconnect_max);
   }
@@ -143,7 +151,9 @@ GateStatus GateDaemon::status() const {
   return {.online = online_.load(),
           .policy_version = controller_->snapshot_version(),
           .queue = queue_->state(),
-          .connections = connections_.load()};
+          .connections = connections_.load(),
+          .failed_attempts = failed_attempts_.load(),
+          .last_error = last_error_.load()};
 }
 
 }  // namespace sekisho::gate

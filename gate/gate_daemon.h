@@ -46,6 +46,11 @@ struct GateStatus {
   std::uint64_t policy_version = 0;
   QueueState queue;
   int connections = 0;  // successful connections since start
+  // Connection attempts since start that ended before the gate was online (unreachable server,
+  // TLS failure, refused upgrade, refused hello).
+  int failed_attempts = 0;
+  // The code that ended the last connection or attempt; kOk before the first ended.
+  StatusCode last_error = StatusCode::kOk;
 };
 
 class GateDaemon {
@@ -93,6 +98,8 @@ class GateDaemon {
   std::unique_ptr<ReaderLoop> loop_;
   std::atomic<bool> online_{false};
   std::atomic<int> connections_{0};
+  std::atomic<int> failed_attempts_{0};
+  std::atomic<StatusCode> last_error_{StatusCode::kOk};
 };
 
 }  // namespace sekisho::gate

@@ -318,7 +318,9 @@ class WebSocketSession final : public SessionBase,
   }
 
   // Runs on the connection's strand: asks the acceptor, then refuses or completes the handshake.
-  void Run(http::request<http::string_body> req, const WebSocketAcceptor& acceptor) {
+  // `message_limit`: the largest message the peer may send.
+  void Run(http::request<http::string_body> req, const WebSocketAcceptor& acceptor,
+           std::size_t message_limit) {
     if (!Register(*shared_, this, this->weak_from_this())) {
       CloseSocket(Socket(ws_.next_layer()));
       return;
@@ -352,7 +354,7 @@ class WebSocketSession final : public SessionBase,
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, kServerName); }));
-    ws_.read_message_max(shared_->options.websocket_message_limit);
+    ws_.read_message_max(message_limit);
     ws_.async_accept(req_,
                      [self = this->shared_from_this()](error_code ec) { self->OnAccept(ec); });
   }
@@ -618,7 +620,10 @@ class HttpSession final : public SessionBase,
       upgraded_ = true;
       auto session = std::make_shared<WebSocketSession<Stream>>(shared_, std::move(slot_),
                                                                 std::move(stream_), peer_);
-      session->Run(std::move(req), route->second);
+      const auto& limits = options().websocket_route_message_limits;
+      const auto limit = limits.find(path);
+      session->Run(std::move(req), route->second,
+                   limit == limits.end() ? options().websocket_message_limit : limit->second);
       return;
     }
     bool keep_alive = req.keep_alive();
@@ -742,6 +747,16 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Create(
     return InvalidArgumentError("http server: limits and max_connections must be positive");
   }
   if (!handler) return InvalidArgumentError("http server: no handler");
+  for (const auto& [path, limit] : options.websocket_route_message_limits) {
+    if (!websocket_routes.contains(path)) {
+      return InvalidArgumentError("http server: a message limit is set for " + path +
+                                  ", which is not a WebSocket route");
+    }
+    if (limit == 0) {
+      return InvalidArgumentError("http server: the message limit of " + path +
+                                  " must be positive");
+    }
+  }
   const std::string host = Lower(options.address) == "localhost" ? "127.0.0.1" : options.address;
   error_code ec;
   asio::ip::address address = asio::ip::make_address(host, ec);

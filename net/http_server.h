@@ -39,6 +39,9 @@ struct HttpServerOptions {
   std::size_t max_connections = 1024;
   // A larger incoming WebSocket message closes the connection (1009, RFC 6455 §7.4.1).
   std::size_t websocket_message_limit = 4 << 20;
+  // Per-route limits replacing websocket_message_limit, keyed by a websocket_routes path: what
+  // the peers of that route may send (the server's own messages are not limited).
+  std::map<std::string, std::size_t> websocket_route_message_limits;
 };
 
 class HttpServer {
@@ -46,8 +49,9 @@ class HttpServer {
   // Binds and listens (not yet accepting). Requests go to `handler`; an upgrade request whose path
   // (without query) is a key of `websocket_routes` goes to that acceptor, an upgrade request for
   // any other path is answered 404. kInvalidArgument for an address that is not an IP literal or
-  // "localhost", for plain HTTP on a non-loopback address, or for a zero thread count, limit or
-  // connection cap; kUnavailable when the address cannot be bound (in use, not local). Logs a
+  // "localhost", for plain HTTP on a non-loopback address, for a zero thread count, limit or
+  // connection cap, or for a route message limit that is zero or names a path that is not a
+  // WebSocket route; kUnavailable when the address cannot be bound (in use, not local). Logs a
   // warning when serving plain HTTP.
   static Result<std::unique_ptr<HttpServer>> Create(
       const HttpServerOptions& options, HttpHandler handler,

@@ -116,6 +116,17 @@ TEST(HttpServerTest, RejectsBadOptions) {
   EXPECT_THAT(HttpServer::Create({.max_connections = 0}, Echo),
               StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(HttpServer::Create({}, nullptr), StatusIs(StatusCode::kInvalidArgument));
+  const WebSocketAcceptor refuse = [](const HttpRequest&, std::shared_ptr<WebSocketConnection>)
+      -> Result<std::shared_ptr<WebSocketEndpoint>> { return NotFoundError("none"); };
+  EXPECT_THAT(HttpServer::Create({.websocket_route_message_limits = {{"/other", 10}}}, Echo,
+                                 {{"/ws", refuse}}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("/other")));
+  EXPECT_THAT(
+      HttpServer::Create({.websocket_route_message_limits = {{"/ws", 0}}}, Echo, {{"/ws", refuse}}),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("positive")));
+  EXPECT_THAT(HttpServer::Create({.websocket_route_message_limits = {{"/ws", 10}}}, Echo,
+                                 {{"/ws", refuse}}),
+              IsOk());
 }
 
 TEST(HttpServerTest, PortInUseIsUnavailable) {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -57,7 +59,9 @@ class EchoEndpoint final : public WebSocketEndpoint {
 
 class WebSocketTest : public ::testing::Test {
  protected:
-  void StartServer(std::shared_ptr<TlsServerContext> tls) {
+  void StartServer(std::shared_ptr<TlsServerContext> tls,
+                   std::map<std::string, std::size_t> route_limits = {},
+                   std::size_t server_limit = HttpServerOptions().websocket_message_limit) {
     WebSocketAcceptor accept = [this](const HttpRequest& upgrade,
                                       std::shared_ptr<WebSocketConnection> connection)
         -> Result<std::shared_ptr<WebSocketEndpoint>> {
@@ -72,9 +76,11 @@ class WebSocketTest : public ::testing::Test {
       ++record_.opened;
       return std::make_shared<EchoEndpoint>(std::move(connection), &record_);
     };
-    auto server = HttpServer::Create({.tls = std::move(tls)},
+    auto server = HttpServer::Create({.tls = std::move(tls),
+                                      .websocket_message_limit = server_limit,
+                                      .websocket_route_message_limits = std::move(route_limits)},
                                      [](const HttpRequest&) { return HttpResponse{.status = 404}; },
-                                     {{"/ws", accept}});
+                                     {{"/ws", accept}, {"/ws2", accept}});
     ASSERT_THAT(server, IsOk());
     server_ = std::move(server).value();
     ASSERT_THAT(server_->Start(), IsOk());
@@ -163,6 +169,74 @@ TEST_F(WebSocketTest, RefusalReachesTheClient) {
   options.headers = {{"X-Role", "intruder"}};
   EXPECT_THAT(WebSocketClient::Connect(options),
               StatusIs(StatusCode::kPermissionDenied, HasSubstr("gate is revoked")));
+}
+
+// A refused gate retries at once with the same client certificate. Every refusal must come back
+// as soon as the server has answered: the client must not wait for the handshake timeout (its
+// timer is still pending when the refusal arrives), which here is longer than the deadline.
+TEST_F(WebSocketTest, RepeatedRefusalsAreEachAnsweredAtOnce) {
+  StartServer(testing::ServerTls());
+  auto tls = testing::ClientTls(&testing::Pki().client);
+  auto attempts = std::async(std::launch::async, [&] {
+    std::vector<Status> results;
+    for (int i = 0; i < 4; ++i) {
+      ClientOptions options =
+          Options(i % 2 == 0 ? tls : testing::ClientTls(&testing::Pki().client));
+      options.headers = {{"X-Role", "intruder"}};
+      options.timeout = 60s;
+      results.push_back(WebSocketClient::Connect(options).status());
+    }
+    return results;
+  });
+  ASSERT_EQ(attempts.wait_for(30s), std::future_status::ready);
+  for (const Status& status : attempts.get()) {
+    EXPECT_THAT(status, StatusIs(StatusCode::kPermissionDenied, HasSubstr("gate is revoked")));
+  }
+  // And a well-behaved client still gets in afterwards.
+  auto client = WebSocketClient::Connect(Options(tls));
+  ASSERT_THAT(client, IsOk());
+  ASSERT_THAT((*client)->Send(ToBytes("x")), IsOk());
+  EXPECT_THAT((*client)->Receive(5s), IsOk());
+}
+
+// Messages up to the route's limit reach the endpoint; a larger one closes the connection (1009,
+// RFC 6455 §7.4.1) without reaching it. The other route keeps the server-wide limit.
+TEST_F(WebSocketTest, RouteMessageLimitReplacesTheServerWide) {
+  StartServer(nullptr, {{"/ws", 4096}}, 2048);
+  auto client = WebSocketClient::Connect(Options(nullptr));
+  ASSERT_THAT(client, IsOk());
+  const Bytes fits(4096, 0x41);
+  ASSERT_THAT((*client)->Send(fits), IsOk());
+  auto reply = (*client)->Receive(5s);
+  ASSERT_THAT(reply, IsOk());
+  EXPECT_EQ(*reply, fits);
+  ASSERT_THAT((*client)->Send(Bytes(4097, 0x41)), IsOk());
+  EXPECT_THAT((*client)->Receive(5s), StatusIs(StatusCode::kUnavailable));
+  ASSERT_TRUE(Eventually([&] { return record_.closes.load() == 1; }));
+  EXPECT_EQ(record_.messages.load(), 1);
+
+  ClientOptions other = Options(nullptr);
+  other.path = "/ws2";
+  auto second = WebSocketClient::Connect(other);
+  ASSERT_THAT(second, IsOk());
+  ASSERT_THAT((*second)->Send(Bytes(2048, 0x42)), IsOk());
+  EXPECT_THAT((*second)->Receive(5s), IsOk());
+  ASSERT_THAT((*second)->Send(Bytes(2049, 0x42)), IsOk());
+  EXPECT_THAT((*second)->Receive(5s), StatusIs(StatusCode::kUnavailable));
+  ASSERT_TRUE(Eventually([&] { return record_.closes.load() == 2; }));
+  EXPECT_EQ(record_.messages.load(), 2);
+}
+
+TEST_F(WebSocketTest, ClientMessageLimitClosesOnALargerMessage) {
+  StartServer(nullptr, {{"/ws", 8192}});
+  ClientOptions options = Options(nullptr);
+  options.message_limit = 1000;
+  auto client = WebSocketClient::Connect(options);
+  ASSERT_THAT(client, IsOk());
+  ASSERT_THAT((*client)->Send(Bytes(1000, 0x43)), IsOk());
+  EXPECT_THAT((*client)->Receive(5s), IsOk());
+  ASSERT_THAT((*client)->Send(Bytes(1001, 0x43)), IsOk());  // the echo is too large
+  EXPECT_THAT((*client)->Receive(5s), StatusIs(StatusCode::kUnavailable));
 }
 
 TEST_F(WebSocketTest, UnknownPathIsNotFound) {

@@ -318,6 +318,17 @@ GateHub::~GateHub() { publisher_.Unsubscribe(subscription_); }
 
 Result<std::shared_ptr<net::WebSocketEndpoint>> GateHub::Accept(
     const net::HttpRequest& upgrade, std::shared_ptr<net::WebSocketConnection> connection) {
+  Result<std::shared_ptr<net::WebSocketEndpoint>> accepted =
+      AcceptGate(upgrade, std::move(connection));
+  if (!accepted.ok()) {
+    std::lock_guard lock(mutex_);
+    ++counters_.connections_refused;
+  }
+  return accepted;
+}
+
+Result<std::shared_ptr<net::WebSocketEndpoint>> GateHub::AcceptGate(
+    const net::HttpRequest& upgrade, std::shared_ptr<net::WebSocketConnection> connection) {
   const net::PeerInfo& peer = upgrade.peer;
   if (!peer.client_certificate_sha256) {
     spdlog::warn("gate sync from {} refused: no client certificate", peer.address);

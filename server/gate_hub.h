@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -28,6 +29,9 @@ namespace sekisho::server {
 // last event appended (audit::AuditLog::AppendFeed), so a batch resent after a lost
 // acknowledgement or a server crash adds nothing twice.
 std::string GateFeed(gate::GateId gate);
+
+// The path of the gates' sync WebSocket, where Acceptor() serves.
+inline constexpr std::string_view kGateSyncPath = "/api/v1/gates/sync";
 
 struct GateHubObservers {
   // A gate reported `version` in force, at `at` (steady clock: the revocation-latency benchmark
@@ -56,9 +60,10 @@ struct GateHubStats {
   std::vector<ConnectedGate> gates;  // in gate id order
   std::uint64_t batches_committed = 0;
   std::uint64_t events_committed = 0;
-  std::uint64_t batches_resent = 0;      // duplicates answered with an acknowledgement
-  std::uint64_t batches_refused = 0;     // sequence gaps
-  std::uint64_t connections_failed = 0;  // closed with an error message
+  std::uint64_t batches_resent = 0;       // duplicates answered with an acknowledgement
+  std::uint64_t batches_refused = 0;      // sequence gaps
+  std::uint64_t connections_failed = 0;   // closed with an error message
+  std::uint64_t connections_refused = 0;  // upgrades Accept refused (no, unknown or inactive gate)
 };
 
 // Thread-safe. Every reference must outlive the hub, and the hub must outlive the endpoints it
@@ -101,6 +106,9 @@ class GateHub {
         clock_(clock),
         observers_(std::move(observers)) {}
 
+  // Accept without the refusal count.
+  Result<std::shared_ptr<net::WebSocketEndpoint>> AcceptGate(
+      const net::HttpRequest& upgrade, std::shared_ptr<net::WebSocketConnection> connection);
   std::vector<std::shared_ptr<Connection>> Connections() const;
   void PushAll();
   void Remove(const Connection* connection);

@@ -488,6 +488,8 @@ TEST_F(GateHubTest, RefusesConnectionsWithoutAnActiveGatesCertificate) {
   ASSERT_THAT(server_->store->Revoke(gate_id_), IsOk());
   EXPECT_THAT(server_->hub->Accept(Upgrade(kCert), connection).status(),
               StatusIs(StatusCode::kPermissionDenied, HasSubstr("revoked")));
+  EXPECT_EQ(server_->hub->Stats().connections_refused, 4u);
+  EXPECT_TRUE(server_->hub->Stats().gates.empty());
 }
 
 TEST_F(GateHubTest, ARevokedGateIsCutOffAtOnce) {

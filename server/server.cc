@@ -5,6 +5,7 @@
 #include "net/tls_context.h"
 #include "server/api_routes.h"
 #include "site/snapshot_builder.h"
+#include "sync/message.h"
 
 namespace sekisho::server {
 
@@ -12,11 +13,11 @@ Result<std::unique_ptr<Server>> Server::Create(ServerSite& site, const ServerOpt
                                                GateHubObservers observers) {
   std::unique_ptr<Server> s(new Server(site));
   s->options_ = options;
-  ASSIGN_OR_RETURN(s->publisher_,
-                   PolicyPublisher::Create(site.gates(), site.org().id,
-                                           Ed25519PrivateKey::FromSeed(site.snapshot_key().seed())
-                                               .value(),
-                                           site.clock()));
+  ASSIGN_OR_RETURN(
+      s->publisher_,
+      PolicyPublisher::Create(site.gates(), site.org().id,
+                              Ed25519PrivateKey::FromSeed(site.snapshot_key().seed()).value(),
+                              site.clock()));
   ASSIGN_OR_RETURN(s->hub_, GateHub::Create(site.gates(), *s->publisher_, site.audit_log(),
                                             site.clock(), std::move(observers)));
   s->sessions_ = std::make_unique<SessionStore>(site.clock(), site.random());
@@ -59,7 +60,9 @@ Result<std::unique_ptr<Server>> Server::Create(ServerSite& site, const ServerOpt
                                                              site.tls_path(kCaCertFile)));
   }
   std::map<std::string, net::WebSocketAcceptor> websockets;
-  websockets["/api/v1/gates/sync"] = s->hub_->Acceptor();
+  websockets[std::string(kGateSyncPath)] = s->hub_->Acceptor();
+  // Gates send at most one full event batch per message (sync/message.h).
+  http.websocket_route_message_limits[std::string(kGateSyncPath)] = sync::kMaxBatchMessageSize;
   ASSIGN_OR_RETURN(s->http_,
                    net::HttpServer::Create(http, s->router_->AsHandler(), std::move(websockets)));
   ASSIGN_OR_RETURN(std::uint64_t version, s->PolicyChanged());
@@ -105,9 +108,9 @@ Result<std::uint64_t> Server::PolicyChanged() {
   std::lock_guard lock(rebuild_mutex_);
   Status fed = site_.FeedAuditLog();
   if (!fed.ok()) spdlog::error("admin events not yet in the audit log: {}", fed.ToString());
-  ASSIGN_OR_RETURN(policy::Snapshot snapshot,
-                   site::BuildSnapshot(site_.registry(), site_.sites(), site_.org().id,
-                                       site_.clock().Now()));
+  ASSIGN_OR_RETURN(
+      policy::Snapshot snapshot,
+      site::BuildSnapshot(site_.registry(), site_.sites(), site_.org().id, site_.clock().Now()));
   return publisher_->Publish(std::move(snapshot));
 }
 

@@ -96,7 +96,7 @@ Status RunDemo(const DemoCommandOptions& o) {
                 (run->root() / "data" / "tls" / "ca.pem").c_str());
     std::printf("logins (generated passwords, valid for this run only):\n");
     for (const demo::DemoUser& u : run->world().users) {
-      std::printf("  %-10s %-18s %s\n", std::string(server::RoleName(u.role)).c_str(),
+      std::printf("  %-15s %-18s %s\n", std::string(server::RoleName(u.role)).c_str(),
                   u.login.c_str(), u.password.c_str());
     }
     std::printf("press Ctrl-C to stop\n");
