@@ -13,8 +13,6 @@
 
 namespace sekisho::gate {
 
-inline constexpr std::string_view kSyncPath = "/api/v1/gates/sync";
-
 Result<std::unique_ptr<GateDaemon>> GateDaemon::Open(const std::filesystem::path& dir,
                                                      CardReader& reader, Keypad& keypad, Door& door,
                                                      const Clock& clock, Random& random,
@@ -76,7 +74,7 @@ Status GateDaemon::ServeConnection(const std::atomic<bool>& stop) {
   ASSIGN_OR_RETURN(std::unique_ptr<net::WebSocketClient> client,
                    net::WebSocketClient::Connect({.host = config_.server_host,
                                                   .port = config_.server_port,
-                                                  .path = std::string(kSyncPath),
+                                                  .path = std::string(sync::kSyncPath),
                                                   .tls = tls,
                                                   // A full snapshot is the largest message.
                                                   .message_limit = sync::kMaxMessageSize}));

@@ -1,11 +1,10 @@
 #include "gate/gate_files.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "access/org_key_file.h"
 #include "base/secret_file.h"
+#include "pki/file_io.h"
 
 namespace sekisho::gate {
 namespace {
@@ -86,28 +85,16 @@ std::string FormatGateConfig(const GateConfig& config) {
 
 Result<GateConfig> GateFiles::ReadConfig() const {
   const std::filesystem::path path = Path(kGateConfigFile);
-  std::ifstream in(path);
-  if (!in) {
+  Result<std::string> text = pki::ReadSmallFile(path);
+  if (!text.ok() && text.status().code() == StatusCode::kNotFound) {
     return NotFoundError(path.string() + " not found; run `sekisho gate register` first");
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseGateConfig(text.str());
+  if (!text.ok()) return text.status();
+  return ParseGateConfig(*text);
 }
 
 Status GateFiles::WriteConfig(const GateConfig& config) const {
-  const std::filesystem::path path = Path(kGateConfigFile);
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << FormatGateConfig(config);
-    out.flush();
-    if (!out) return UnavailableError("cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return UnavailableError("cannot write " + path.string() + ": " + ec.message());
-  return OkStatus();
+  return pki::WriteFileAtomically(Path(kGateConfigFile), FormatGateConfig(config), 0644);
 }
 
 Result<Ed25519PrivateKey> GateFiles::ReadBatchKey() const {

@@ -2,11 +2,10 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "base/secret_file.h"
+#include "pki/file_io.h"
 #include "net/certificate_authority.h"
 #include "net/http_client.h"
 #include "net/http_status.h"
@@ -26,22 +25,6 @@ constexpr SecretFileKind kClientKeyKind{
 
 Status ResponseError(std::string_view why) {
   return DataLossError("gate registration: the server's answer " + std::string(why));
-}
-
-Result<std::string> ReadText(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) return NotFoundError("cannot read " + path.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-Status WriteText(const std::filesystem::path& path, std::string_view text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text;
-  out.flush();
-  if (!out) return UnavailableError("cannot write " + path.string());
-  return OkStatus();
 }
 
 // Parses the server's answer into the config (and K_org, the certificate).
@@ -96,7 +79,7 @@ Status ParseAnswer(const net::HttpResponse& response, const RegistrationOptions&
 
 Result<GateConfig> Register(const RegistrationOptions& options, const GateFiles& files,
                             Random& random) {
-  ASSIGN_OR_RETURN(std::string ca_pem, ReadText(options.server_ca_file));
+  ASSIGN_OR_RETURN(std::string ca_pem, pki::ReadSmallFile(options.server_ca_file));
   ASSIGN_OR_RETURN(std::shared_ptr<net::TlsClientContext> tls,
                    net::TlsClientContext::CreateFromPem(ca_pem, std::nullopt, std::nullopt));
   ASSIGN_OR_RETURN(net::KeyAndCsr key_and_csr, net::MakeKeyAndCsr("sekisho gate"));
@@ -128,8 +111,8 @@ Result<GateConfig> Register(const RegistrationOptions& options, const GateFiles&
   ASSIGN_OR_RETURN(identity::OrgKey org_key, identity::OrgKey::FromBytes(org_bytes));
   WipeBytes(org_bytes);
 
-  RETURN_IF_ERROR(WriteText(files.Path(kServerCaFile), ca_pem));
-  RETURN_IF_ERROR(WriteText(files.Path(kClientCertFile), certificate));
+  RETURN_IF_ERROR(pki::WriteFileAtomically(files.Path(kServerCaFile), ca_pem, 0644));
+  RETURN_IF_ERROR(pki::WriteFileAtomically(files.Path(kClientCertFile), certificate, 0644));
   RETURN_IF_ERROR(
       WriteSecretFile(files.Path(kClientKeyFile), key_and_csr.key_pem.view(), kClientKeyKind));
   RETURN_IF_ERROR(files.WriteBatchKey(batch_key));

@@ -22,6 +22,7 @@
 #include "server/gate_store.h"
 #include "server/locked_audit_log.h"
 #include "server/policy_publisher.h"
+#include "sync/message.h"
 
 namespace sekisho::server {
 
@@ -31,7 +32,7 @@ namespace sekisho::server {
 std::string GateFeed(gate::GateId gate);
 
 // The path of the gates' sync WebSocket, where Acceptor() serves.
-inline constexpr std::string_view kGateSyncPath = "/api/v1/gates/sync";
+inline constexpr std::string_view kGateSyncPath = sync::kSyncPath;
 
 struct GateHubObservers {
   // A gate reported `version` in force, at `at` (steady clock: the revocation-latency benchmark

@@ -3,23 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "server/api_audit_record.h"
+#include "server/api_registry_json.h"
 #include "site/site_store.h"
 
 namespace sekisho::server {
 namespace {
 
 using nlohmann::json;
-
-std::string FormatTimeOrNull(const std::optional<TimePoint>& t) {
-  if (!t) return "";
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch());
-  std::time_t tt = static_cast<std::time_t>(seconds.count());
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 json GateToJson(const GateRecord& gate, const GateHubStats& stats) {
   json j = {{"id", gate.id},
@@ -28,8 +18,8 @@ json GateToJson(const GateRecord& gate, const GateHubStats& stats) {
             {"policy_version", gate.policy_version},
             {"events_received", gate.chain.next_sequence - 1},
             {"connected", false}};
-  if (gate.registered_at) j["registered_at"] = FormatTimeOrNull(gate.registered_at);
-  if (gate.last_seen_at) j["last_seen_at"] = FormatTimeOrNull(gate.last_seen_at);
+  if (gate.registered_at) j["registered_at"] = FormatApiTime(*gate.registered_at);
+  if (gate.last_seen_at) j["last_seen_at"] = FormatApiTime(*gate.last_seen_at);
   for (const ConnectedGate& c : stats.gates) {
     if (c.gate == gate.id) {
       j["connected"] = true;

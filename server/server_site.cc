@@ -2,12 +2,11 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "access/audit_feed.h"
 #include "audit/log_directory.h"
 #include "base/secret_file.h"
+#include "pki/file_io.h"
 
 namespace sekisho::server {
 namespace {
@@ -30,22 +29,6 @@ constexpr SecretFileKind kSnapshotKeyKind{
     .why_never_replaced = "every registered gate trusts this key",
     .exposure = "whoever reads it can sign policies that gates accept",
     .when_missing = "restore it from a backup"};
-
-Result<std::string> ReadText(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) return NotFoundError("cannot read " + path.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-Status WriteText(const std::filesystem::path& path, std::string_view text) {
-  std::ofstream out(path, std::ios::trunc);
-  out << text;
-  out.flush();
-  if (!out) return UnavailableError("cannot write " + path.string());
-  return OkStatus();
-}
 
 Result<SecretBytes> ReadPemSecret(const std::filesystem::path& path, const SecretFileKind& kind) {
   std::error_code ec;
@@ -80,9 +63,9 @@ Result<bool> EnsureServerCertificates(const std::filesystem::path& root,
   ASSIGN_OR_RETURN(net::CertifiedKey server, net::IssueServerCertificate(ca, names));
   RETURN_IF_ERROR(WriteSecretFile(tls / kCaKeyFile, ca.key_pem.view(), kCaKeyKind));
   RETURN_IF_ERROR(WriteSecretFile(tls / kServerKeyFile, server.key_pem.view(), kServerKeyKind));
-  RETURN_IF_ERROR(WriteText(tls / kServerCertFile, server.cert_pem));
+  RETURN_IF_ERROR(pki::WriteFileAtomically(tls / kServerCertFile, server.cert_pem, 0644));
   // Last: its presence says the set is complete.
-  RETURN_IF_ERROR(WriteText(tls / kCaCertFile, ca.cert_pem));
+  RETURN_IF_ERROR(pki::WriteFileAtomically(tls / kCaCertFile, ca.cert_pem, 0644));
   return true;
 }
 
@@ -141,7 +124,7 @@ Result<std::unique_ptr<ServerSite>> ServerSite::Open(const std::filesystem::path
   site->snapshot_key_.emplace(std::move(snapshot_key));
 
   RETURN_IF_ERROR(EnsureServerCertificates(d.root()).status());
-  ASSIGN_OR_RETURN(site->ca_.cert_pem, ReadText(site->tls_path(kCaCertFile)));
+  ASSIGN_OR_RETURN(site->ca_.cert_pem, pki::ReadSmallFile(site->tls_path(kCaCertFile)));
   ASSIGN_OR_RETURN(site->ca_.key_pem, ReadPemSecret(site->tls_path(kCaKeyFile), kCaKeyKind));
   return site;
 }

@@ -19,6 +19,9 @@ namespace sekisho::sync {
 // The protocol version a gate states in its hello; the only one this build speaks.
 inline constexpr std::uint8_t kProtocolVersion = 1;
 
+// The path of the sync WebSocket on the server (mutual TLS), for both ends.
+inline constexpr std::string_view kSyncPath = "/api/v1/gates/sync";
+
 // The largest message of any type: a signed full snapshot of a design-size site (100k staff) is
 // about 4 MB (docs/performance.md); the transport must accept messages up to this size.
 inline constexpr std::size_t kMaxMessageSize = 64 * 1024 * 1024;
