@@ -26,11 +26,11 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	scripts/with-pcscd.sh scripts/demo.sh $(BUILD)/cmd/sekisho/sekisho
 
-# Everything CI checks: the product built with g++, its integration and command-line tests through
-# the real pcscd, the unit tests in a clang ASan+UBSan build, and a short bounded run of every
-# fuzzer (scripts/test.sh).
-test: deps $(BUILD)/build.ninja
-	scripts/test.sh $(BUILD) $(SAN_BUILD) $(FUZZ_SECONDS)
+# Everything CI checks, in one clang build with AddressSanitizer + UndefinedBehaviorSanitizer:
+# the integration and command-line tests through the real pcscd, the demo's scripted day, the
+# unit tests and a short bounded run of every fuzzer (scripts/test.sh).
+test: deps
+	scripts/test.sh $(SAN_BUILD) $(FUZZ_SECONDS)
 
 unit: build
 	ctest --test-dir $(BUILD) -L unit -j$(JOBS) --output-on-failure

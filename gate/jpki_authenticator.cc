@@ -1,12 +1,16 @@
 #include "gate/jpki_authenticator.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "card/apdu_firewall.h"
 #include "card/certificate_prefix.h"
 #include "card/jpki_client.h"
 #include "card/pin_policy.h"
+#include "card/pinpad_entry.h"
+#include "card/pinpad_jpki.h"
+#include "card/pinpad_router.h"
 #include "identity/pseudonym.h"
 #include "pki/rsa_key.h"
 
@@ -34,12 +38,34 @@ Reason ReasonForVerify(StatusCode code) {
   }
 }
 
+// The reason for a failed verification on the reader's PIN pad (card::VerifyAuthPinOnPinPad's
+// codes, which include card::SecurePinEntry::Verify's).
+Reason ReasonForPinPadVerify(StatusCode code) {
+  switch (code) {
+    case StatusCode::kUnauthenticated:   // wrong PIN, or the holder cancelled
+    case StatusCode::kDeadlineExceeded:  // nobody typed in time: nothing was sent
+      return Reason::kAuthenticationFailed;
+    case StatusCode::kFailedPrecondition:  // locked
+    case StatusCode::kPermissionDenied:    // the last try
+      return Reason::kPinRefused;
+    default:  // the reader refused the request (kInvalidArgument), the card or reader went away
+      return Reason::kCardError;
+  }
+}
+
 }  // namespace
 
 AuthenticationOutcome JpkiAuthenticator::Authenticate(card::CardChannel& channel,
                                                       policy::Assurance /*required*/) {
+  // DESIGN.md P6: a reader with its own PIN pad collects the PIN, which then never enters the
+  // host. Its VERIFY template goes through the firewall below like every APDU (P3).
+  card::SecurePinEntry* pin_pad = card::SecurePinEntryOf(channel);
+  std::optional<card::PinPadRouter> router;
+  if (pin_pad != nullptr) router.emplace(channel, *pin_pad, card::kJpkiAuthPinFormat);
+  card::CardChannel& card_side = router ? static_cast<card::CardChannel&>(*router) : channel;
+
   // DESIGN.md P3: the card sees only what the JPKI user-authentication policy allows.
-  auto firewall = card::ApduFirewall::Create(channel, card::SharedJpkiUserAuthenticationPolicy());
+  auto firewall = card::ApduFirewall::Create(card_side, card::SharedJpkiUserAuthenticationPolicy());
   if (!firewall.ok()) return Fail(Reason::kInternalError, firewall.status(), "APDU firewall");
   card::JpkiClient jpki(**firewall);
 
@@ -75,23 +101,32 @@ AuthenticationOutcome JpkiAuthenticator::Authenticate(card::CardChannel& channel
     return Fail(Reason::kPinRefused, safe, "PIN safety", credential);
   }
 
-  // 4. The PIN, typed on the reader.
-  auto pin = keypad_.ReadPin();
-  if (!pin.ok()) {
-    const Reason reason = pin.status().code() == StatusCode::kDeadlineExceeded
-                              ? Reason::kAuthenticationFailed
-                              : Reason::kCardError;
-    return Fail(reason, pin.status(), "reading the PIN from the keypad", credential);
-  }
-  if (!pin->has_value()) {
-    return Fail(Reason::kAuthenticationFailed,
-                UnauthenticatedError("the holder cancelled the PIN entry"), "PIN", credential);
-  }
+  // 4-5. The PIN, typed on the reader's PIN pad: one VERIFY template, never retried.
+  if (pin_pad != nullptr) {
+    if (Status verified = card::VerifyAuthPinOnPinPad(**firewall, card::PinSafety::kRefuseLastTry);
+        !verified.ok()) {
+      return Fail(ReasonForPinPadVerify(verified.code()), verified, "PIN (reader's PIN pad)",
+                  credential);
+    }
+  } else {
+    // 4'. The PIN, typed on the gate's keypad.
+    auto pin = keypad_.ReadPin();
+    if (!pin.ok()) {
+      const Reason reason = pin.status().code() == StatusCode::kDeadlineExceeded
+                                ? Reason::kAuthenticationFailed
+                                : Reason::kCardError;
+      return Fail(reason, pin.status(), "reading the PIN from the keypad", credential);
+    }
+    if (!pin->has_value()) {
+      return Fail(Reason::kAuthenticationFailed,
+                  UnauthenticatedError("the holder cancelled the PIN entry"), "PIN", credential);
+    }
 
-  // 5. One VERIFY, never retried; the PIN is wiped by VerifyAuthPin.
-  if (Status verified = jpki.VerifyAuthPin(std::move(**pin), card::PinSafety::kRefuseLastTry);
-      !verified.ok()) {
-    return Fail(ReasonForVerify(verified.code()), verified, "PIN", credential);
+    // 5. One VERIFY, never retried; the PIN is wiped by VerifyAuthPin.
+    if (Status verified = jpki.VerifyAuthPin(std::move(**pin), card::PinSafety::kRefuseLastTry);
+        !verified.ok()) {
+      return Fail(ReasonForVerify(verified.code()), verified, "PIN", credential);
+    }
   }
 
   // 6. Possession of the key: a fresh challenge (RFC 8017 §8.2.2, PKCS#1 v1.5 with SHA-256).

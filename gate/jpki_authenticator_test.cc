@@ -2,11 +2,17 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "base/status_matchers.h"
 #include "card/counting_channel.h"
+#include "card/pcsc/pinpad_channel.h"
+#include "card/pcsc/pinpad_fake_reader.h"
 #include "card/sim/sim_channel.h"
 #include "card/sim/sim_test_card.h"
 #include "card/sim/simulated_card.h"
@@ -17,6 +23,7 @@
 namespace sekisho::gate {
 namespace {
 
+using card::pcsc::testing::FakePinPadReader;
 using card::sim::testing::NewTestCard;
 using card::sim::testing::World;
 using policy::Assurance;
@@ -61,6 +68,21 @@ class NotMyNumberChannel final : public card::CardChannel {
   Result<Bytes> Atr() override { return Bytes{0x3B, 0x00}; }
   Status Reset() override { return OkStatus(); }
   bool IsPresent() override { return true; }
+};
+
+// A card in a reader with a PIN pad (the fake reader in front of the simulated card), connected as
+// PcscCardReader connects: the channel is a PinPadChannel when the reader offers the feature.
+struct PinPadReaderBench {
+  explicit PinPadReaderBench(card::VirtualCard& card, bool offers_pin_pad = true) {
+    auto owned = std::make_unique<card::sim::SimChannel>(card);
+    sim = owned.get();
+    reader = std::make_unique<FakePinPadReader>(*sim);
+    if (!offers_pin_pad) reader->feature_error = FailedPreconditionError("no features");
+    channel = card::pcsc::PinPadChannel::WrapIfOffered(std::move(owned), *reader);
+  }
+  card::sim::SimChannel* sim = nullptr;
+  std::unique_ptr<FakePinPadReader> reader;
+  std::unique_ptr<card::CardChannel> channel;
 };
 
 class JpkiAuthenticatorTest : public ::testing::Test {
@@ -231,6 +253,127 @@ TEST_F(JpkiAuthenticatorTest, NotAMyNumberCard) {
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("not a My Number Card")));
   EXPECT_FALSE(outcome.credential.has_value());
   EXPECT_EQ(keypad_.reads(), 0);
+}
+
+TEST_F(JpkiAuthenticatorTest, APinPadReaderIsUsedAndTheKeypadNeverAsked) {
+  auto card = NewTestCard();
+  PinPadReaderBench bench(*card);
+  keypad_.AddPin(kPin);  // there to be noticed if asked
+  bench.reader->HolderTypes(kPin);
+  const AuthenticationOutcome outcome =
+      authenticator_.Authenticate(*bench.channel, Assurance::kCardAndPin);
+  ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
+  EXPECT_EQ(outcome.credential, ExpectedKey());
+  EXPECT_EQ(outcome.assurance, Assurance::kCardAndPin);
+  EXPECT_EQ(keypad_.reads(), 0);
+  EXPECT_EQ(bench.reader->verify_requests().size(), 1u);
+  EXPECT_EQ(bench.reader->verifies_sent_to_card(), 1u);
+  EXPECT_EQ(TriesLeft(*card), 3);
+  // The same lean path: the card sees no more commands than with a keypad.
+  EXPECT_LE(bench.sim->stats().commands, 8u);
+}
+
+// The PIN pad's VERIFY template passes the APDU firewall like every APDU (the firewall logs what
+// it lets through at debug level), and nothing the host logs holds the PIN.
+TEST_F(JpkiAuthenticatorTest, ThePinPadsTemplateGoesThroughTheFirewall) {
+  auto card = NewTestCard();
+  PinPadReaderBench bench(*card);
+  bench.reader->HolderTypes(kPin);
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(256);
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>("pin_pad_test", sink);
+  logger->set_level(spdlog::level::debug);
+  spdlog::set_default_logger(logger);
+  const AuthenticationOutcome outcome =
+      authenticator_.Authenticate(*bench.channel, Assurance::kCardAndPin);
+  spdlog::set_default_logger(previous);
+  ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
+  int templates = 0;
+  for (const auto& message : sink->last_raw()) {
+    const std::string line(message.payload.begin(), message.payload.end());
+    if (line.starts_with("APDU firewall: allowed VERIFY by SFI of the authentication PIN")) {
+      ++templates;
+    }
+    EXPECT_EQ(line.find("31323334"), std::string::npos) << line;
+    EXPECT_EQ(line.find("31 32 33 34"), std::string::npos) << line;
+  }
+  EXPECT_EQ(templates, 1);
+}
+
+TEST_F(JpkiAuthenticatorTest, AWrongPinOnThePinPadFailsWithTheClaimedKey) {
+  auto card = NewTestCard();
+  PinPadReaderBench bench(*card);
+  bench.reader->HolderTypes("9999");
+  const AuthenticationOutcome outcome =
+      authenticator_.Authenticate(*bench.channel, Assurance::kCardAndPin);
+  EXPECT_EQ(outcome.reason, Reason::kAuthenticationFailed);
+  EXPECT_THAT(outcome.status, StatusIs(StatusCode::kUnauthenticated, HasSubstr("2 tries left")));
+  EXPECT_EQ(outcome.credential, ExpectedKey());
+  EXPECT_EQ(TriesLeft(*card), 2);
+  EXPECT_EQ(keypad_.reads(), 0);
+}
+
+TEST_F(JpkiAuthenticatorTest, PinPadOutcomesThatSpendNoTry) {
+  struct Case {
+    const char* name;
+    void (*script)(FakePinPadReader&);
+    Reason reason;
+    StatusCode code;
+  };
+  const Case cases[] = {
+      {"cancelled", [](FakePinPadReader& r) { r.HolderCancels(); }, Reason::kAuthenticationFailed,
+       StatusCode::kUnauthenticated},
+      {"timed out", [](FakePinPadReader& r) { r.HolderWalksAway(); }, Reason::kAuthenticationFailed,
+       StatusCode::kDeadlineExceeded},
+      // No silent fall back to the keypad: the door stays shut and says why.
+      {"request refused",
+       [](FakePinPadReader& r) {
+         r.refuse_every_request = true;
+         r.HolderTypes(kPin);
+       },
+       Reason::kCardError, StatusCode::kInvalidArgument},
+  };
+  for (const Case& c : cases) {
+    auto card = NewTestCard();
+    PinPadReaderBench bench(*card);
+    c.script(*bench.reader);
+    ScriptedKeypad keypad;
+    keypad.AddPin(kPin);
+    JpkiAuthenticator authenticator(k_org_, keypad, random_);
+    const AuthenticationOutcome outcome =
+        authenticator.Authenticate(*bench.channel, Assurance::kCardAndPin);
+    EXPECT_EQ(outcome.reason, c.reason) << c.name;
+    EXPECT_THAT(outcome.status, StatusIs(c.code)) << c.name;
+    EXPECT_EQ(outcome.credential, ExpectedKey()) << c.name;
+    EXPECT_EQ(keypad.reads(), 0) << c.name;
+    EXPECT_EQ(bench.reader->verifies_sent_to_card(), 0u) << c.name;
+    EXPECT_EQ(TriesLeft(*card), 3) << c.name << ": no try may be spent";
+  }
+}
+
+TEST_F(JpkiAuthenticatorTest, ThePinPadIsNotOfferedTheLastTry) {
+  for (int tries : {1, 0}) {
+    auto card = CardWithTries(tries);
+    PinPadReaderBench bench(*card);
+    bench.reader->HolderTypes(kPin);
+    const AuthenticationOutcome outcome =
+        authenticator_.Authenticate(*bench.channel, Assurance::kCardAndPin);
+    EXPECT_EQ(outcome.reason, Reason::kPinRefused) << tries;
+    EXPECT_TRUE(bench.reader->verify_requests().empty()) << tries;
+    EXPECT_EQ(TriesLeft(*card), tries);
+  }
+  EXPECT_EQ(keypad_.reads(), 0);
+}
+
+TEST_F(JpkiAuthenticatorTest, AReaderWithoutAPinPadUsesTheKeypad) {
+  auto card = NewTestCard();
+  PinPadReaderBench bench(*card, /*offers_pin_pad=*/false);
+  keypad_.AddPin(kPin);
+  const AuthenticationOutcome outcome =
+      authenticator_.Authenticate(*bench.channel, Assurance::kCardAndPin);
+  ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
+  EXPECT_EQ(keypad_.reads(), 1);
+  EXPECT_EQ(bench.reader->control_calls(), 1u);  // the feature query only
 }
 
 }  // namespace

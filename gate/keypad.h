@@ -1,5 +1,6 @@
 // Keypad: PIN entry on the reader at a door (DESIGN.md P6: the PIN is typed on the reader, passed
-// to the card once and wiped; it is never logged or kept).
+// to the card once and wiped; it is never logged or kept). A reader whose own PIN pad offers secure
+// PIN entry takes the PIN itself and the keypad is not asked (docs/gate.md "PIN entry").
 #pragma once
 
 #include <optional>

@@ -9,7 +9,11 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libboost-dev libsodium-dev curl jq
+  nodejs chromium python3 sqlite3
 )
+# The web console's front-end tools come from npm (web/package-lock.json); npm is part of the
+# machine's nodejs package where it comes from NodeSource, a package of its own in Debian.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -8,10 +8,12 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/ed25519.h"
 #include "base/random.h"
 #include "server/auth_rate_limiter.h"
 #include "server/auth_sessions.h"
 #include "server/auth_user_store.h"
+#include "server/event_index.h"
 #include "server/locked_audit_log.h"
 #include "site/site_store.h"
 #include "store/registry.h"
@@ -39,6 +41,12 @@ struct ApiContext {
   bool secure_cookie = true;
   // The API version the OpenAPI document states.
   std::string api_version = "1.0.0";
+  // The door events of the audit log (server/event_index.h); null in tools that serve none (the
+  // /events routes answer 503 then).
+  EventIndex* events = nullptr;
+  // The audit log's checkpoint key: signs a checkpoint when none covers an event whose proof is
+  // asked for, and is published with the proof. Null: event proofs answer 503.
+  const Ed25519PrivateKey* checkpoint_key = nullptr;
 };
 
 // Calls context.policy_changed when it is set.

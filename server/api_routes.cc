@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "server/api_openapi.h"
+#include "server/event_routes.h"
 
 namespace sekisho::server {
 
@@ -32,6 +33,7 @@ std::unique_ptr<ApiRouter> BuildApiRouter(ApiContext& context) {
   AddCredentialRoutes(*router, context);
   AddSelfServiceRoutes(*router, context);
   AddEventRoutes(*router, context);
+  AddDoorEventRoutes(*router, context);
   AddAuditRoutes(*router, context);
   AddSiteRoutes(*router, context);
   AddOpenApiRoute(*router, context.api_version);

@@ -55,6 +55,7 @@ class ApiRoutesTest : public ::testing::Test {
                                         audit_key_.public_key(), random_, clock_));
     audit_log_ = std::make_unique<LockedAuditLog>(std::move(log));
     ASSERT_OK_AND_ASSIGN(sites_, site::SiteStore::Open(dir_.path() / site::kSiteFile));
+    ASSERT_OK_AND_ASSIGN(events_, EventIndex::Open(dir_.path() / kEventIndexFile));
 
     ASSERT_OK_AND_ASSIGN(staff1_, AddStaff("S-1"));
     ASSERT_OK_AND_ASSIGN(staff2_, AddStaff("S-2"));
@@ -82,6 +83,8 @@ class ApiRoutesTest : public ::testing::Test {
         .clock = clock_,
         .random = random_,
         .policy_changed = [this] { ++policy_changes_; },
+        .events = events_.get(),
+        .checkpoint_key = &audit_key_,
     });
     router_ = BuildApiRouter(*context_);
   }
@@ -148,6 +151,7 @@ class ApiRoutesTest : public ::testing::Test {
   LoginRateLimiter limiter_{clock_};
   std::unique_ptr<LockedAuditLog> audit_log_;
   std::unique_ptr<site::SiteStore> sites_;
+  std::unique_ptr<EventIndex> events_;
   int policy_changes_ = 0;
   std::unique_ptr<ApiContext> context_;
   std::unique_ptr<ApiRouter> router_;
@@ -286,6 +290,9 @@ const std::map<std::string, std::set<std::string>>& ExpectedMatrix() {
         {"GET /api/v1/me/credentials", {"staff"}},
         {"POST /api/v1/me/credentials/{credential_id}/report-lost", {"staff"}},
         {"GET /api/v1/admin-events", {"auditor", "security_admin"}},
+        {"GET /api/v1/events", {"security_admin", "auditor"}},
+        {"GET /api/v1/me/events", {"staff"}},
+        {"GET /api/v1/me/events/{id}/proof", {"staff"}},
         {"GET /api/v1/audit/checkpoint", {"auditor"}},
         {"GET /api/v1/audit/proofs/inclusion", {"auditor"}},
         {"GET /api/v1/audit/proofs/consistency", {"auditor"}},

@@ -61,6 +61,19 @@ Result<Session> SessionStore::Use(std::string_view token) {
   return session;
 }
 
+Result<Session> SessionStore::Peek(std::string_view token) const {
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(TokenKey(token));
+  if (it == sessions_.end()) return UnauthenticatedError("no session; sign in");
+  const TimePoint now = clock_.Now();
+  const Session& session = it->second;
+  if (now - session.last_used >= options_.idle_timeout ||
+      now - session.created_at >= options_.absolute_timeout) {
+    return UnauthenticatedError("session expired; sign in again");
+  }
+  return session;
+}
+
 void SessionStore::Remove(std::string_view token) {
   std::lock_guard lock(mu_);
   sessions_.erase(TokenKey(token));

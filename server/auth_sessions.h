@@ -55,6 +55,9 @@ class SessionStore {
   // for an unknown token, "session expired" after idle_timeout without use or absolute_timeout
   // after creation (the session is removed then).
   Result<Session> Use(std::string_view token);
+  // As Use, without marking the session used (a session is not kept alive by being looked at):
+  // the same errors; an expired session is left for Use to remove.
+  Result<Session> Peek(std::string_view token) const;
   // Signs out; unknown tokens are ignored.
   void Remove(std::string_view token);
   // Signs out every session of `user` (the account was disabled or its password changed).

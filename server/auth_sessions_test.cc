@@ -61,6 +61,23 @@ TEST_F(SessionStoreTest, IdleTimeoutIsThirtyMinutesSinceLastUse) {
   EXPECT_EQ(sessions_.size(), 0u);
 }
 
+TEST_F(SessionStoreTest, PeekDoesNotKeepASessionAlive) {
+  const Session s = sessions_.Create(Alice());
+  clock_.Advance(20min);
+  Result<Session> peeked = sessions_.Peek(s.token);
+  ASSERT_THAT(peeked, IsOk());
+  EXPECT_EQ(peeked->login, "alice");
+  clock_.Advance(10min);  // 30 minutes since the last use: peeking did not count
+  EXPECT_THAT(sessions_.Peek(s.token),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("session expired")));
+  EXPECT_THAT(sessions_.Use(s.token), StatusIs(StatusCode::kUnauthenticated));
+  EXPECT_THAT(sessions_.Peek("00"),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("no session")));
+  const Session t = sessions_.Create(Alice());
+  sessions_.Remove(t.token);
+  EXPECT_THAT(sessions_.Peek(t.token), StatusIs(StatusCode::kUnauthenticated));
+}
+
 TEST_F(SessionStoreTest, AbsoluteTimeoutIsTwelveHoursEvenWhenBusy) {
   const Session s = sessions_.Create(Alice());
   for (int i = 0; i < 12 * 4 - 1; ++i) {

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "net/tls_context.h"
+#include "server/api_registry_json.h"
 #include "server/api_routes.h"
+#include "server/event_json.h"
 #include "site/snapshot_builder.h"
 #include "sync/message.h"
 
@@ -18,11 +20,26 @@ Result<std::unique_ptr<Server>> Server::Create(ServerSite& site, const ServerOpt
       PolicyPublisher::Create(site.gates(), site.org().id,
                               Ed25519PrivateKey::FromSeed(site.snapshot_key().seed()).value(),
                               site.clock()));
+  Server* self = s.get();
+  // Committed events are indexed (and pushed to the live streams) before the caller hears of
+  // them.
+  observers.on_events = [self, then = std::move(observers.on_events)](
+                            gate::GateId gate, const std::vector<gate::Event>& events) {
+    if (Status indexed = self->IndexEvents(); !indexed.ok()) {
+      spdlog::error("door events not yet indexed: {}", indexed.ToString());
+    }
+    if (then) then(gate, events);
+  };
   ASSIGN_OR_RETURN(s->hub_, GateHub::Create(site.gates(), *s->publisher_, site.audit_log(),
                                             site.clock(), std::move(observers)));
   s->sessions_ = std::make_unique<SessionStore>(site.clock(), site.random());
   s->rate_limiter_ = std::make_unique<LoginRateLimiter>(site.clock());
-  Server* self = s.get();
+  s->live_ = std::make_unique<EventStream>(
+      *s->sessions_, EventStreamOptions{.scheme = options.plain_http ? "http" : "https"});
+  if (options.console_dir) {
+    ASSIGN_OR_RETURN(s->console_, ConsoleFiles::Create(*options.console_dir));
+    spdlog::info("serving the web console from {}", s->console_->root().string());
+  }
   s->api_.reset(new ApiContext{
       .registry = site.registry(),
       .organisation = site.org().id,
@@ -39,6 +56,8 @@ Result<std::unique_ptr<Server>> Server::Create(ServerSite& site, const ServerOpt
             if (!v.ok()) spdlog::error("policy not published: {}", v.status().ToString());
           },
       .secure_cookie = !options.plain_http,
+      .events = &site.events(),
+      .checkpoint_key = &site.audit_key(),
   });
   s->gate_routes_.reset(new GateRoutesContext{
       .gates = site.gates(),
@@ -61,10 +80,23 @@ Result<std::unique_ptr<Server>> Server::Create(ServerSite& site, const ServerOpt
   }
   std::map<std::string, net::WebSocketAcceptor> websockets;
   websockets[std::string(kGateSyncPath)] = s->hub_->Acceptor();
-  // Gates send at most one full event batch per message (sync/message.h).
+  websockets[std::string(kEventStreamPath)] = s->live_->Acceptor();
+  // Gates send at most one full event batch per message (sync/message.h); browsers only
+  // acknowledgements.
   http.websocket_route_message_limits[std::string(kGateSyncPath)] = sync::kMaxBatchMessageSize;
+  http.websocket_route_message_limits[std::string(kEventStreamPath)] = kMaxLiveClientMessage;
+  net::HttpHandler handler = [router = s->router_.get(),
+                              console = s->console_.get()](const net::HttpRequest& request) {
+    if (IsApiPath(request.Path())) return router->Handle(request);
+    if (console != nullptr) return console->Serve(request);
+    return NoConsoleResponse(request);
+  };
   ASSIGN_OR_RETURN(s->http_,
-                   net::HttpServer::Create(http, s->router_->AsHandler(), std::move(websockets)));
+                   net::HttpServer::Create(http, std::move(handler), std::move(websockets)));
+  // Events committed while the server was down, or by a run that stopped before indexing them.
+  if (Status indexed = s->IndexEvents(); !indexed.ok()) {
+    spdlog::error("door events not yet indexed: {}", indexed.ToString());
+  }
   ASSIGN_OR_RETURN(std::uint64_t version, s->PolicyChanged());
   spdlog::info("organisation '{}': policy version {}", site.org().name, version);
   return s;
@@ -93,15 +125,57 @@ void Server::Stop() {
 
 void Server::RebuildLoop() {
   std::unique_lock lock(stop_mutex_);
+  auto next_rebuild = std::chrono::steady_clock::now() + options_.rebuild_interval;
   while (!stopping_) {
-    if (stop_changed_.wait_for(lock, options_.rebuild_interval, [this] { return stopping_; })) {
-      break;
-    }
+    const auto wake =
+        std::min(next_rebuild, std::chrono::steady_clock::now() + options_.watch_interval);
+    if (stop_changed_.wait_until(lock, wake, [this] { return stopping_; })) break;
     lock.unlock();
-    Result<std::uint64_t> v = PolicyChanged();
-    if (!v.ok()) spdlog::error("periodic policy rebuild: {}", v.status().ToString());
+    live_->CloseEnded();
+    WatchGates();
+    if (std::chrono::steady_clock::now() >= next_rebuild) {
+      Result<std::uint64_t> v = PolicyChanged();
+      if (!v.ok()) spdlog::error("periodic policy rebuild: {}", v.status().ToString());
+      if (Status indexed = IndexEvents(); !indexed.ok()) {
+        spdlog::error("periodic event indexing: {}", indexed.ToString());
+      }
+      next_rebuild = std::chrono::steady_clock::now() + options_.rebuild_interval;
+    }
     lock.lock();
   }
+}
+
+Status Server::IndexEvents() {
+  std::lock_guard lock(index_mutex_);
+  ASSIGN_OR_RETURN(std::vector<IndexedEvent> added, site_.IndexEvents());
+  if (added.empty() || live_->size() == 0) return OkStatus();
+  ASSIGN_OR_RETURN(EventNames names,
+                   LookUpEventNames(site_.registry(), site_.sites(), site_.org().id, added));
+  for (const IndexedEvent& e : added) {
+    nlohmann::json message = EventToJson(e, names);
+    message["type"] = "event";
+    live_->Publish(message);
+  }
+  return OkStatus();
+}
+
+void Server::WatchGates() {
+  std::map<gate::GateId, ConnectedGate> now;
+  for (ConnectedGate& g : hub_->Stats().gates) now[g.gate] = std::move(g);
+  std::lock_guard lock(gates_seen_mutex_);
+  const auto message = [this](const ConnectedGate& g, bool connected) {
+    nlohmann::json gate = {{"id", g.gate}, {"name", g.name}, {"connected", connected}};
+    if (connected) gate["address"] = g.address;
+    return nlohmann::json{
+        {"type", "gate"}, {"gate", gate}, {"time", FormatApiTime(site_.clock().Now())}};
+  };
+  for (const auto& [id, g] : now) {
+    if (!gates_seen_.contains(id)) live_->Publish(message(g, true));
+  }
+  for (const auto& [id, g] : gates_seen_) {
+    if (!now.contains(id)) live_->Publish(message(g, false));
+  }
+  gates_seen_ = std::move(now);
 }
 
 Result<std::uint64_t> Server::PolicyChanged() {

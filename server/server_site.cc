@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-
 #include "access/audit_feed.h"
 #include "audit/log_directory.h"
 #include "base/secret_file.h"
@@ -108,6 +107,8 @@ Result<std::unique_ptr<ServerSite>> ServerSite::Open(const std::filesystem::path
   ASSIGN_OR_RETURN(std::unique_ptr<audit::AuditLog> log,
                    audit::OpenLogInDirectory(d.root(), random, clock, audit_options));
   site->audit_log_ = std::make_unique<LockedAuditLog>(std::move(log));
+  ASSIGN_OR_RETURN(Ed25519PrivateKey audit_key, audit::LoadLogKey(d.root(), random));
+  site->audit_key_.emplace(std::move(audit_key));
 
   const std::filesystem::path org_dir = d.org_dir(site->org_.name);
   auto sites = site::SiteStore::Open(org_dir / site::kSiteFile);
@@ -116,6 +117,9 @@ Result<std::unique_ptr<ServerSite>> ServerSite::Open(const std::filesystem::path
   auto gates = GateStore::Open(org_dir / kGatesFile, clock, random);
   if (!gates.ok()) return gates.status().WithContext((org_dir / kGatesFile).string());
   site->gates_ = std::move(gates).value();
+  auto events = EventIndex::Open(org_dir / kEventIndexFile);
+  if (!events.ok()) return events.status().WithContext((org_dir / kEventIndexFile).string());
+  site->events_ = std::move(events).value();
   auto users = UserStore::Open(org_dir / kUserStoreFileName, clock, options.password_params);
   if (!users.ok()) return users.status().WithContext((org_dir / kUserStoreFileName).string());
   site->users_ = std::move(users).value();
@@ -133,6 +137,16 @@ Status ServerSite::FeedAuditLog() {
   return audit_log_
       ->With([&](audit::AuditLog& log) { return access::FeedAdminEvents(*registry_, log); })
       .status();
+}
+
+Result<std::vector<IndexedEvent>> ServerSite::IndexEvents() {
+  const store::OrganisationId org = org_.id;
+  return events_->CatchUp(*audit_log_, [this, org](gate::GateId id) -> Result<bool> {
+    Result<GateRecord> gate = gates_->Get(id);
+    if (gate.ok()) return gate->org == org;
+    if (gate.status().code() == StatusCode::kNotFound) return false;
+    return gate.status();
+  });
 }
 
 }  // namespace sekisho::server

@@ -1,7 +1,7 @@
 // ServerSite: everything a server of one organisation opens in its data directory (docs/formats/
-// data-directory.md "Server files"): the registry, K_org, the audit log, the site store, the gate
-// store, the users, the snapshot signing key and the server's TLS certificate authority. The
-// TLS files and the snapshot key are created on first use.
+// data-directory.md "Server files"): the registry, K_org, the audit log and its checkpoint key, the
+// site store, the gate store, the door events' index, the users, the snapshot signing key and the
+// server's TLS certificate authority. The TLS files and the snapshot key are created on first use.
 #pragma once
 
 #include <filesystem>
@@ -16,6 +16,7 @@
 #include "identity/org_key.h"
 #include "net/certificate_authority.h"
 #include "server/auth_user_store.h"
+#include "server/event_index.h"
 #include "server/gate_store.h"
 #include "server/locked_audit_log.h"
 #include "site/site_store.h"
@@ -55,12 +56,19 @@ class ServerSite {
 
   // Appends the registry's admin events the audit log does not hold yet (access/audit_feed.h).
   Status FeedAuditLog();
+  // Brings the event index up to date with the audit log, indexing the events of this
+  // organisation's gates only; returns the events added (EventIndex::CatchUp, and its errors).
+  Result<std::vector<IndexedEvent>> IndexEvents();
 
   const access::DataDir& dir() const { return dir_; }
   const store::Organisation& org() const { return org_; }
   store::sqlite::SqliteRegistry& registry() { return *registry_; }
   const identity::OrgKey& org_key() const { return *org_key_; }
   LockedAuditLog& audit_log() { return *audit_log_; }
+  // The key that signs the audit log's checkpoints (audit-key).
+  const Ed25519PrivateKey& audit_key() const { return *audit_key_; }
+  // The door events' index, events.db in the organisation's folder (derived from the audit log).
+  EventIndex& events() { return *events_; }
   site::SiteStore& sites() { return *sites_; }
   GateStore& gates() { return *gates_; }
   UserStore& users() { return *users_; }
@@ -83,6 +91,8 @@ class ServerSite {
   store::Organisation org_;
   std::optional<identity::OrgKey> org_key_;
   std::unique_ptr<LockedAuditLog> audit_log_;
+  std::optional<Ed25519PrivateKey> audit_key_;
+  std::unique_ptr<EventIndex> events_;
   std::unique_ptr<site::SiteStore> sites_;
   std::unique_ptr<GateStore> gates_;
   std::unique_ptr<UserStore> users_;

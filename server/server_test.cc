@@ -1,12 +1,15 @@
 // The running system in one process, over real sockets: a server on its data directory (TLS,
 // mutual TLS for gates), a gate registered with a one-time token and running as its daemon with a
 // simulated reader, and an enrolled simulated My Number Card: granted, reported lost, refused;
-// a revoked gate refused at every attempt; the server restarting under a running gate.
+// a revoked gate refused at every attempt; the server restarting under a running gate; door events
+// indexed, listed, pushed to a console's live WebSocket and rebuilt from the audit log; the
+// console's files.
 #include "server/server.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -22,6 +25,9 @@
 #include "gate/registration.h"
 #include "gate/simulated_card_reader.h"
 #include "gate/simulated_door.h"
+#include "net/http_client.h"
+#include "net/websocket_client.h"
+#include "pki/certificate.h"
 #include "site/demo_site.h"
 
 namespace sekisho::server {
@@ -84,9 +90,14 @@ class ServerTest : public ::testing::Test {
   }
 
   // Creates and starts a server over site_ on `port` (0: any free port).
-  void StartServer(std::uint16_t port) {
+  void StartServer(std::uint16_t port,
+                   std::optional<std::filesystem::path> console_dir = std::nullopt) {
     auto server =
-        Server::Create(*site_, {.port = port, .threads = 2},
+        Server::Create(*site_,
+                       {.port = port,
+                        .threads = 2,
+                        .watch_interval = std::chrono::milliseconds(20),
+                        .console_dir = std::move(console_dir)},
                        {.on_policy_applied =
                             [this](gate::GateId, std::uint64_t v,
                                    std::chrono::steady_clock::time_point) { applied_version_ = v; },
@@ -153,6 +164,59 @@ class ServerTest : public ::testing::Test {
   }
 
   std::filesystem::path gate_dir() const { return root_.path() / "gate"; }
+
+  // An HTTPS request to the server, trusting its CA.
+  net::HttpResponse Fetch(const std::string& method, const std::string& target,
+                          const std::string& cookie = "", const std::string& body = "",
+                          const std::string& csrf = "") {
+    auto tls = net::TlsClientContext::Create(site_->tls_path(kCaCertFile));
+    EXPECT_THAT(tls, IsOk());
+    net::HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.body = body;
+    if (!body.empty()) r.headers["content-type"] = "application/json";
+    if (!cookie.empty()) r.headers["cookie"] = cookie;
+    if (!csrf.empty()) r.headers["x-csrf-token"] = csrf;
+    auto response = net::Fetch(
+        {.host = "127.0.0.1", .port = server_->port(), .tls = std::move(tls).value()}, r);
+    EXPECT_THAT(response, IsOk());
+    return response.ok() ? *response : net::HttpResponse{.status = 0};
+  }
+
+  // Adds a user with `role` and signs in through the API; the cookie and the CSRF token.
+  std::pair<std::string, std::string> SignIn(const std::string& login, Role role) {
+    constexpr char kPassword[] = "a password of some length";
+    EXPECT_THAT(site_->users().CreateUser({site_->org().id, login, role, {}}, kPassword), IsOk());
+    const net::HttpResponse r =
+        Fetch("POST", "/api/v1/auth/login", "",
+              nlohmann::json{{"login", login}, {"password", kPassword}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    for (const auto& [name, value] : r.headers) {
+      if (name == "Set-Cookie" || name == "set-cookie") {
+        return {value.substr(0, value.find(';')),
+                nlohmann::json::parse(r.body)["csrf"].get<std::string>()};
+      }
+    }
+    ADD_FAILURE() << "no session cookie";
+    return {};
+  }
+
+  // The live event stream, opened from a page of `origin` (empty: none) with `cookie`.
+  Result<std::unique_ptr<net::WebSocketClient>> Watch(const std::string& cookie,
+                                                      const std::string& origin) {
+    auto tls = net::TlsClientContext::Create(site_->tls_path(kCaCertFile));
+    if (!tls.ok()) return tls.status();
+    net::ClientOptions options{.host = "127.0.0.1",
+                               .port = server_->port(),
+                               .path = std::string(kEventStreamPath),
+                               .tls = std::move(tls).value()};
+    if (!origin.empty()) options.headers.emplace_back("Origin", origin);
+    if (!cookie.empty()) options.headers.emplace_back("Cookie", cookie);
+    return net::WebSocketClient::Connect(options);
+  }
+
+  std::string OwnOrigin() const { return "https://127.0.0.1:" + std::to_string(server_->port()); }
 
   TempDir root_;
   TestSite test_site_{root_.path() / "data"};
@@ -314,6 +378,185 @@ TEST_F(ServerTest, GateRidesOutAServerRestartWithoutLosingOrRepeatingEvents) {
 
   // And the lost card is refused at the door.
   EXPECT_EQ(Present(), Reason::kRevoked);
+}
+
+// The next message of the live stream that satisfies `wanted`, acknowledging each one read;
+// nullopt when none comes within kWait.
+std::optional<nlohmann::json> NextLive(net::WebSocketClient& client,
+                                       const std::function<bool(const nlohmann::json&)>& wanted) {
+  const auto until = std::chrono::steady_clock::now() + kWait;
+  while (std::chrono::steady_clock::now() < until) {
+    auto message = client.Receive(std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now()));
+    if (!message.ok()) return std::nullopt;
+    const nlohmann::json parsed = nlohmann::json::parse(ToString(*message));
+    if (parsed.contains("seq")) {
+      EXPECT_THAT(
+          client.Send(ToBytes(nlohmann::json{{"type", "ack"}, {"seq", parsed["seq"]}}.dump())),
+          IsOk());
+    }
+    if (wanted(parsed)) return parsed;
+  }
+  return std::nullopt;
+}
+
+TEST_F(ServerTest, ConsoleWatchesGatesAndEventsLiveAndListsThemLater) {
+  const auto [cookie, csrf] = SignIn("audrey", Role::kAuditor);
+  auto live = Watch(cookie, OwnOrigin());
+  ASSERT_THAT(live, IsOk());
+  auto hello = NextLive(**live, [](const nlohmann::json& m) { return m["type"] == "hello"; });
+  ASSERT_TRUE(hello.has_value());
+  EXPECT_EQ((*hello)["seq"], 1);
+
+  ASSERT_THAT(gate::RegisterGate(Registration(new_gate_.token), gate_dir(), random_).status(),
+              IsOk());
+  StartGate();
+  auto connected = NextLive(**live, [](const nlohmann::json& m) { return m["type"] == "gate"; });
+  ASSERT_TRUE(connected.has_value());
+  EXPECT_EQ((*connected)["gate"]["id"], new_gate_.gate.id);
+  EXPECT_EQ((*connected)["gate"]["name"], "Entrance lane 1");
+  EXPECT_EQ((*connected)["gate"]["connected"], true);
+  ASSERT_TRUE(
+      WaitFor([&] { return daemon_->status().policy_version == server_->publisher().version(); }));
+
+  EXPECT_EQ(Present(), Reason::kGranted);
+  auto pushed = NextLive(**live, [](const nlohmann::json& m) { return m["type"] == "event"; });
+  ASSERT_TRUE(pushed.has_value());
+  EXPECT_EQ((*pushed)["result"], "granted");
+  EXPECT_EQ((*pushed)["gate"], new_gate_.gate.id);
+  EXPECT_EQ((*pushed)["door"]["id"], demo_.entrance_lane_1);
+  EXPECT_EQ((*pushed)["door"]["name"], "Entrance gate lane 1");
+  EXPECT_EQ((*pushed)["staff_id"], staff_.id.value());
+  EXPECT_EQ((*pushed)["assurance"], "card+pin");
+  // Its id is the record's index in the audit log.
+  auto record = site_->audit_log().With(
+      [&](audit::AuditLog& log) { return log.GetRecord((*pushed)["id"].get<std::uint64_t>()); });
+  ASSERT_THAT(record, IsOk());
+  EXPECT_EQ(record->kind, audit::RecordKind::kGateEvent);
+
+  // The same item in the list, and nothing read from the card in either.
+  const net::HttpResponse list = Fetch("GET", "/api/v1/events?result=granted", cookie);
+  ASSERT_EQ(list.status, 200) << list.body;
+  nlohmann::json item = *pushed;
+  item.erase("type");
+  item.erase("seq");
+  EXPECT_EQ(nlohmann::json::parse(list.body)["items"], nlohmann::json::array({item}));
+
+  // The gate goes away: the console hears of it.
+  StopGate();
+  auto gone = NextLive(**live, [](const nlohmann::json& m) {
+    return m["type"] == "gate" && m["gate"]["connected"] == false;
+  });
+  ASSERT_TRUE(gone.has_value());
+
+  // Signing out ends the stream.
+  EXPECT_EQ(Fetch("POST", "/api/v1/auth/logout", cookie, "", csrf).status, 204);
+  auto closed = NextLive(**live, [](const nlohmann::json& m) { return m["type"] == "closed"; });
+  ASSERT_TRUE(closed.has_value());
+  EXPECT_EQ((*closed)["reason"], "session ended");
+  EXPECT_EQ(server_->live_events().size(), 0u);
+}
+
+TEST_F(ServerTest, LiveStreamRefusesOtherOriginsAndOtherRoles) {
+  const auto [cookie, csrf] = SignIn("audrey", Role::kAuditor);
+  EXPECT_THAT(Watch(cookie, "https://evil.example").status(),
+              StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_THAT(Watch(cookie, "").status(), StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_THAT(Watch(cookie, "http://127.0.0.1:" + std::to_string(server_->port())).status(),
+              StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_THAT(Watch("", OwnOrigin()).status(), StatusIs(StatusCode::kUnauthenticated));
+  const auto [hr_cookie, hr_csrf] = SignIn("harriet", Role::kHr);
+  EXPECT_THAT(Watch(hr_cookie, OwnOrigin()).status(), StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_EQ(server_->live_events().size(), 0u);
+  auto ok = Watch(cookie, OwnOrigin());
+  EXPECT_THAT(ok, IsOk());
+}
+
+TEST_F(ServerTest, EventIndexIsRebuiltFromTheAuditLogAtStart) {
+  ASSERT_THAT(gate::RegisterGate(Registration(new_gate_.token), gate_dir(), random_).status(),
+              IsOk());
+  StartGate();
+  ASSERT_TRUE(
+      WaitFor([&] { return daemon_->status().policy_version == server_->publisher().version(); }));
+  EXPECT_EQ(Present(), Reason::kGranted);
+  EXPECT_EQ(Present(), Reason::kGranted);
+  ASSERT_TRUE(WaitFor([&] { return daemon_->status().queue.acknowledged == 2; }));
+  // Indexed before the hub reports the batches committed.
+  ASSERT_TRUE(WaitFor([&] { return Committed().size() == 2; }));
+  auto before = site_->events().Query({});
+  ASSERT_THAT(before, IsOk());
+  ASSERT_EQ(before->items.size(), 2u);
+  StopGate();
+
+  // events.db and its journal hold nothing read from the card and no name (DESIGN.md §3).
+  const card::sim::CardProfile profile = TestProfile();
+  auto certificate = pki::Certificate::FromDer(profile.auth_certificate);
+  ASSERT_THAT(certificate, IsOk());
+  std::vector<Bytes> never = {certificate->SubjectPublicKeyInfoDer(),
+                              certificate->SerialNumber(),
+                              ToBytes(profile.my_number),
+                              ToBytes(profile.identity.name),
+                              ToBytes("Aoi Tanaka"),
+                              ToBytes("E-1001")};
+  const std::filesystem::path index_file =
+      site_->dir().org_dir(site_->org().name) / kEventIndexFile;
+  for (const std::filesystem::path& file :
+       {index_file, std::filesystem::path(index_file.string() + "-wal")}) {
+    std::ifstream in(file, std::ios::binary);
+    const std::string content((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+    for (const Bytes& secret : never) {
+      ASSERT_GE(secret.size(), 4u);
+      EXPECT_EQ(content.find(ToString(secret)), std::string::npos) << file;
+      EXPECT_EQ(content.find(ToHex(secret)), std::string::npos) << file;
+    }
+  }
+
+  // The server stops; events.db is lost; the server starts again on the same directory.
+  const std::uint16_t port = server_->port();
+  const std::filesystem::path events = site_->dir().org_dir(site_->org().name) / kEventIndexFile;
+  server_->Stop();
+  server_.reset();
+  site_.reset();
+  ASSERT_TRUE(std::filesystem::remove(events));
+  std::filesystem::remove(events.string() + "-wal");
+  std::filesystem::remove(events.string() + "-shm");
+  auto site = ServerSite::Open(root_.path() / "data", org_->org.name, clock_, random_,
+                               {.password_params = TestOnlyPasswordParams()});
+  ASSERT_THAT(site.status(), IsOk());
+  site_ = std::move(site).value();
+  StartServer(port);
+  auto after = site_->events().Query({});
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->items, before->items);
+}
+
+TEST_F(ServerTest, ConsoleFilesBesideTheApi) {
+  // No console: a hint for the browser, the API unchanged.
+  net::HttpResponse r = Fetch("GET", "/");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_THAT(r.body, HasSubstr("--console"));
+  r = Fetch("GET", "/api/v1/nothing");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_THAT(r.body, HasSubstr("no API resource"));
+
+  const std::filesystem::path dist = root_.path() / "dist";
+  std::filesystem::create_directories(dist / "assets");
+  { std::ofstream(dist / "index.html") << "<!doctype html><title>Console</title>"; }
+  { std::ofstream(dist / "assets" / "app-12345678.js") << "export {};"; }
+  { std::ofstream(root_.path() / "outside.txt") << "not for the web"; }
+  server_->Stop();
+  server_.reset();
+  StartServer(0, dist);
+  r = Fetch("GET", "/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "<!doctype html><title>Console</title>");
+  EXPECT_EQ(Fetch("GET", "/doors/3").body, r.body);
+  EXPECT_EQ(Fetch("GET", "/assets/app-12345678.js").body, "export {};");
+  EXPECT_EQ(Fetch("GET", "/assets/%2e%2e/%2e%2e/outside.txt").status, 400);
+  EXPECT_EQ(Fetch("GET", "/api/v1/nothing").status, 404);
+  EXPECT_THAT(Fetch("GET", "/api/v1/nothing").body, HasSubstr("no API resource"));
+  EXPECT_EQ(Fetch("GET", "/api/v1/openapi.json").status, 200);
 }
 
 TEST_F(ServerTest, WrongTokenIsRefusedAndLeavesNothing) {

@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "card/pcsc/pcsc_error.h"
+#include "card/pcsc/pinpad_part10.h"
 
 namespace sekisho::card::pcsc {
 namespace {
@@ -79,6 +80,19 @@ Status PcscChannel::Reset() {
   active_protocol_ = static_cast<Protocols>(active);
   credential_used_ = false;
   return OkStatus();
+}
+
+Result<Bytes> PcscChannel::Control(std::uint32_t code, ByteView in) {
+  // Only the feature query is known to touch no credential; anything else may be a PIN pad's
+  // VERIFY (FEATURE_VERIFY_PIN_DIRECT), so the card is reset on disconnect as after a VERIFY.
+  if (code != kGetFeatureRequestCode) credential_used_ = true;
+  Bytes answer(MAX_BUFFER_SIZE_EXTENDED);
+  DWORD length = 0;
+  const LONG rv = SCardControl(card_, code, in.data(), static_cast<DWORD>(in.size()), answer.data(),
+                               static_cast<DWORD>(answer.size()), &length);
+  RETURN_IF_ERROR(PcscError("SCardControl", rv).WithContext("reader '" + reader_ + "'"));
+  answer.resize(std::min<std::size_t>(length, answer.size()));
+  return answer;
 }
 
 bool PcscChannel::IsPresent() {

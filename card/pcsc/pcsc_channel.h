@@ -1,5 +1,6 @@
 // PcscChannel: a CardChannel to a card in a PC/SC reader, through pcsc-lite (SCardConnect,
-// SCardTransmit, SCardStatus, SCardReconnect, SCardDisconnect).
+// SCardTransmit, SCardStatus, SCardReconnect, SCardDisconnect), and the ReaderControl of that
+// reader on the same connection (SCardControl).
 #pragma once
 
 #include <winscard.h>
@@ -10,6 +11,7 @@
 
 #include "card/card_channel.h"
 #include "card/pcsc/pcsc_context.h"
+#include "card/pcsc/pinpad_reader_control.h"
 
 namespace sekisho::card::pcsc {
 
@@ -28,11 +30,12 @@ constexpr Protocols operator|(Protocols a, Protocols b) {
 // other process can use the PIN verified on this connection to have the card sign for it.
 // For the same reason the card is left as it is on disconnect (SCARD_LEAVE_CARD) unless a
 // VERIFY or CHANGE REFERENCE DATA was sent on this connection since the last Reset(); then it is
-// reset (SCARD_RESET_CARD), so a verified PIN never outlives the connection.
+// reset (SCARD_RESET_CARD), so a verified PIN never outlives the connection. A reader control
+// other than GET_FEATURE_REQUEST counts as such a command: it may be a PIN pad's VERIFY.
 //
 // Not thread-safe (as CardChannel). The PcscContext must outlive the channel. After the card
 // is removed the channel stays unusable (kUnavailable); connect again for a new card.
-class PcscChannel final : public CardChannel {
+class PcscChannel final : public CardChannel, public ReaderControl {
  public:
   // SCardConnect to `reader`, negotiating one of `protocols`. kUnavailable when no card is in
   // the reader or another application holds it (sharing violation), kNotFound for an unknown
@@ -55,6 +58,9 @@ class PcscChannel final : public CardChannel {
   Status Reset() override;
   // SCardStatus reports the card present on this connection.
   bool IsPresent() override;
+  // SCardControl on this connection, with room for the largest answer pcsc-lite passes
+  // (MAX_BUFFER_SIZE_EXTENDED). Errors as PcscError.
+  Result<Bytes> Control(std::uint32_t code, ByteView in) override;
 
   const std::string& reader() const { return reader_; }
   // SCARD_PROTOCOL_T0 or SCARD_PROTOCOL_T1.

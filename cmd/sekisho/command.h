@@ -23,5 +23,6 @@ void RegisterAuditCommands(CLI::App& app, Action& action);
 void RegisterDemoCommands(CLI::App& app, Action& action);
 void RegisterServerCommands(CLI::App& app, Action& action);
 void RegisterGateCommands(CLI::App& app, Action& action);
+void RegisterTlsCommands(CLI::App& app, Action& action);
 
 }  // namespace sekisho::cli

@@ -3,6 +3,7 @@
 // and `run` (the door controller: reader loop, sync with the server, offline decisions).
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -149,13 +150,17 @@ struct RunOptions {
   std::string reader;
   std::optional<int> pin_fd;
   std::uint32_t door = 0;
+  bool no_pin_pad = false;
+  int pin_pad_timeout = 30;  // seconds, as typed
 };
 
 Status GateRun(const RunOptions& o) {
   SystemClock clock;
   OsRandom random;
+  gate::PcscCardReader::Options reader_options{.use_pin_pad = !o.no_pin_pad};
+  reader_options.pin_pad.timeout = std::chrono::seconds(o.pin_pad_timeout);
   ASSIGN_OR_RETURN(std::unique_ptr<gate::PcscCardReader> reader,
-                   gate::PcscCardReader::Open(o.reader));
+                   gate::PcscCardReader::Open(o.reader, reader_options));
   FdKeypad keypad(o.pin_fd);
   // Without lock hardware attached, the door is the simulated one: unlocks are logged.
   gate::SimulatedDoor door(clock, std::chrono::seconds(30));
@@ -220,7 +225,15 @@ void RegisterGateCommands(CLI::App& app, Action& action) {
   u->add_option("--reader", run->reader, "The PC/SC reader at the door")->required();
   u->add_option("--door", run->door, "The door the reader is at (default: the gate's first)");
   u->add_option("--pin-fd", run->pin_fd,
-                "Read PINs from this descriptor, one per line (default: the terminal)");
+                "Read PINs from this descriptor, one per line (default: the terminal); not used "
+                "while the reader's own PIN pad takes the PIN");
+  u->add_flag("--no-pin-pad", run->no_pin_pad,
+              "INSECURE: ignore the reader's PIN pad and read PINs on this host even when the "
+              "reader offers secure PIN entry");
+  u->add_option("--pin-pad-timeout", run->pin_pad_timeout,
+                "Seconds the reader's PIN pad waits for the first key")
+      ->check(CLI::Range(1, 255))
+      ->capture_default_str();
   u->callback([run, &action] { action = [run] { return GateRun(*run); }; });
 }
 

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   cli::RegisterDemoCommands(app, action);
   cli::RegisterServerCommands(app, action);
   cli::RegisterGateCommands(app, action);
+  cli::RegisterTlsCommands(app, action);
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,7 @@ struct ServeOptions {
   std::uint16_t port = 8443;
   bool plain_http = false;
   int threads = 4;
+  std::optional<std::string> console;
 };
 
 Status Serve(const ServeOptions& o) {
@@ -39,7 +40,8 @@ Status Serve(const ServeOptions& o) {
                    server::Server::Create(*site, {.address = o.listen,
                                                   .port = o.port,
                                                   .plain_http = o.plain_http,
-                                                  .threads = o.threads}));
+                                                  .threads = o.threads,
+                                                  .console_dir = o.console}));
   std::atomic<bool>& stop = StopOnSignal();
   RETURN_IF_ERROR(srv->Start());
   std::printf("serving %s on %s://%s:%u/  (Ctrl-C stops)\n", site->org().name.c_str(),
@@ -97,6 +99,8 @@ void RegisterServerCommands(CLI::App& app, Action& action) {
               "Plain HTTP instead of TLS, on a loopback address only (gates cannot connect)");
   s->add_option("--threads", serve->threads, "I/O threads")->capture_default_str()->check(
       CLI::Range(1, 64));
+  s->add_option("--console", serve->console,
+                "Serve the built web console from this directory (its index.html and assets/)");
   s->callback([serve, &action] { action = [serve] { return Serve(*serve); }; });
 
   CLI::App* user = app.add_subcommand("user", "Accounts of the console and the REST API");

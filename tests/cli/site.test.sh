@@ -178,4 +178,47 @@ for secret in "$PIN" "37333931" "$my_number" "$serial" "$name" "${cert_b64:400:4
     fail "'$secret' of the card found on the server or the gate"
   fi
 done
+# The same files as bytes: the databases, queues and state files are binary, so the card's own
+# values are also looked for raw, as hex and as base64 (at every alignment): the certificate's
+# serial, its RSA modulus in 16-byte windows, its subjectPublicKeyInfo, the address and the birth
+# date. The search is first shown to find each of them where they are.
+echo "$cert_b64" | base64 -d > "$WORK/auth.der"
+openssl x509 -inform DER -in "$WORK/auth.der" -pubkey -noout |
+  openssl pkey -pubin -outform DER > "$WORK/auth-spki.der"
+modulus=$(openssl x509 -inform DER -in "$WORK/auth.der" -noout -modulus | cut -d= -f2)
+python3 - "$WORK" "$serial" "$modulus" "$DATA" "$GATE" "$LOG" "$WORK/gate.log" "$WORK/serve.out" \
+  "$WORK/gate.out" <<'EOF' || fail "card data found on the server or the gate"
+import base64, json, os, sys
+work, serial, modulus, roots = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+card = json.load(open(os.path.join(work, "card.json")))
+spki = open(os.path.join(work, "auth-spki.der"), "rb").read()
+key = bytes.fromhex(modulus)
+needles = {"serial (raw)": bytes.fromhex(serial),
+           "serial (hex)": bytes.fromhex(serial).hex().encode(),
+           "address": card["identity"]["address"].encode(),
+           "birth date": card["identity"]["birth_date"].encode()}
+for at in range(0, len(key) - 15, 16):
+    window = key[at:at + 16]
+    needles[f"modulus [{at}:{at + 16}] (raw)"] = window
+    needles[f"modulus [{at}:{at + 16}] (hex)"] = window.hex().encode()
+    needles[f"modulus [{at}:{at + 16}] (HEX)"] = window.hex().upper().encode()
+for skip in range(3):
+    needles[f"subjectPublicKeyInfo (base64, skip {skip})"] = base64.b64encode(spki[skip:])[4:44]
+found_in = lambda data: [name for name, needle in needles.items() if needle in data]
+holder = (spki + key.hex().encode() + key.hex().upper().encode() + bytes.fromhex(serial) +
+          bytes.fromhex(serial).hex().encode() + json.dumps(card, ensure_ascii=False).encode())
+holder += b"".join(base64.b64encode(spki[skip:]) for skip in range(3))
+missed = [n for n in needles if n not in found_in(holder)]
+if missed:
+    sys.exit(f"the search would not find: {missed}")
+files = []
+for root in roots:
+    files += [root] if os.path.isfile(root) else [
+        os.path.join(d, f) for d, _, names in os.walk(root) for f in names]
+for path in files:
+    hits = found_in(open(path, "rb").read())
+    if hits:
+        sys.exit(f"{path} holds the card's {', '.join(hits)}")
+print(f"C3: {len(needles)} card values (raw, hex, base64) in none of {len(files)} files")
+EOF
 echo "site test: passed"

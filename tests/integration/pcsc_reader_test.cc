@@ -11,6 +11,7 @@
 #include "card/mynumber_card.h"
 #include "card/pcsc/pcsc_channel.h"
 #include "card/pcsc/pcsc_context.h"
+#include "card/pcsc/pinpad_channel.h"
 #include "card/transceive.h"
 #include "tests/integration/virtual_reader.h"
 
@@ -289,6 +290,28 @@ TEST_F(PcscReaderTest, SecondConnectionIsRefusedWhileTheFirstHoldsTheCard) {
   ASSERT_THAT(other_context, IsOk());
   EXPECT_THAT(PcscChannel::Connect(**other_context, kReader),
               StatusIs(StatusCode::kUnavailable, ::testing::HasSubstr("SHARING_VIOLATION")));
+}
+
+// vpcd emulates no PIN pad: the reader is seen as one without secure PIN entry (the door path then
+// asks the gate's keypad), and asking touches no card.
+TEST_F(PcscReaderTest, VpcdIsAReaderWithoutSecurePinEntry) {
+  EchoCard card;
+  auto inserted = InsertAndWait(card);
+  ASSERT_NE(inserted, nullptr);
+  auto channel = PcscChannel::Connect(*context_, kReader);
+  ASSERT_THAT(channel, IsOk());
+  // Debian 12's vpcd driver implements no reader control at all.
+  EXPECT_THAT((*channel)->Control(card::pcsc::kGetFeatureRequestCode, {}),
+              StatusIs(StatusCode::kFailedPrecondition,
+                       ::testing::HasSubstr("SCARD_E_UNSUPPORTED_FEATURE")));
+  EXPECT_FALSE(card::pcsc::QueryFeatures(**channel).contains(card::pcsc::kFeatureVerifyPinDirect));
+  PcscChannel* plain = channel->get();
+  auto handed = card::pcsc::PinPadChannel::WrapIfOffered(std::move(*channel), *plain);
+  EXPECT_EQ(handed.get(), plain);
+  EXPECT_EQ(card::SecurePinEntryOf(*handed), nullptr);
+  EXPECT_EQ(card.commands.load(), 0);
+  handed.reset();
+  EXPECT_EQ(card.reset.load(), 0) << "the feature query is not a PIN verification";
 }
 
 }  // namespace

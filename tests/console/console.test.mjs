@@ -1,0 +1,380 @@
+// The web console in headless Chromium against a running site (scripts/console-test.sh): sign-in
+// and navigation per role, HR adding staff (and a leaver), field errors where the API names the
+// field, a level granted through the console opening the door, a live event on the dashboard, a
+// card reported lost and refused at the gate, then reinstated, proofs checked in the browser (and
+// a corrupted one refused), and an expired session that keeps the form. The tests run in order:
+// later ones use earlier ones' changes (the level granted in one opens the door in the next).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  launchBrowser,
+  navigation,
+  openPage,
+  presentCard,
+  screenshot,
+  sekisho,
+  signIn,
+  site,
+} from "./harness.mjs";
+
+let browser;
+const pages = [];
+
+async function page(options) {
+  const p = await openPage(browser, options);
+  pages.push(p);
+  return p;
+}
+
+// No uncaught error and no CSP refusal on any page a test opened.
+function assertClean(p) {
+  assert.deepEqual(p.problems, [], `the page at ${p.url()} reported problems`);
+}
+
+before(async () => {
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+describe("the console", { concurrency: false }, () => {
+  test("each role signs in and sees its own navigation (screenshots of its pages); a wrong password is refused", async () => {
+    const roles = {
+      admin: {
+        nav: [
+          "Dashboard",
+          "Events",
+          "Staff",
+          "Sites",
+          "Zones",
+          "Doors",
+          "Schedules",
+          "Access levels",
+          "Level assignments",
+          "Gates",
+        ],
+        home: "dashboard",
+        elsewhere: "audit",
+        shots: [
+          "dashboard",
+          "events",
+          "staff",
+          "sites",
+          "zones",
+          "doors",
+          "schedules",
+          "levels",
+          "assignments",
+          "gates",
+        ],
+      },
+      hrclerk: {
+        nav: ["Staff"],
+        home: "staff",
+        elsewhere: "gates",
+        shots: ["staff"],
+      },
+      auditor: {
+        nav: ["Dashboard", "Events", "Audit"],
+        home: "dashboard",
+        elsewhere: "gates",
+        shots: ["audit"],
+      },
+      aoi: { nav: ["My cards"], home: "me", elsewhere: "staff", shots: [] },
+    };
+    const p = await page();
+    await p.goto("/");
+    await p.getByLabel("Login name").fill("admin");
+    await p.getByLabel("Password").fill("not the password");
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await p.getByRole("alert").filter({ hasText: "wrong login name or password" }).waitFor();
+    await screenshot(p, "login");
+    await p.context().close();
+    for (const [login, role] of Object.entries(roles)) {
+      const q = await page();
+      await q.goto("/");
+      await signIn(q, login);
+      assert.deepEqual(await navigation(q), role.nav, `navigation of ${login}`);
+      assert.match(q.url(), new RegExp(`#/${role.home}$`), `${login} starts at their home page`);
+      // Another role's page is not reachable by typing its address either: back home.
+      await q.goto(`/#/${role.elsewhere}`);
+      await q.waitForURL(new RegExp(`#/${role.home}$`));
+      for (const route of role.shots) {
+        await q.goto(`/#/${route}`);
+        // The new page's render has begun once its link is current; then wait for its data.
+        await q.locator(`nav a[href="#/${route}"][aria-current=page]`).waitFor();
+        await q.locator("main[data-ready=true]").waitFor();
+        await screenshot(q, `${login}-${route}`);
+      }
+      assertClean(q);
+      await q.context().close();
+    }
+  });
+
+  test("HR adds a staff member", async () => {
+    const p = await page();
+    await p.goto("/");
+    await signIn(p, "hrclerk");
+    await p.getByLabel("Staff number").fill("E-2001");
+    await p.getByLabel("Display name").fill("Ren Sato");
+    await p.getByLabel("Department").fill("Finance");
+    await p.getByRole("button", { name: "Add staff member" }).click();
+    await p.getByRole("status").filter({ hasText: "Added Ren Sato (E-2001)" }).waitFor();
+    await p.getByRole("cell", { name: "Ren Sato", exact: true }).waitFor();
+    // The form is empty again, ready for the next one.
+    assert.equal(await p.getByLabel("Staff number").inputValue(), "");
+    // Her record opens, active.
+    await p.getByRole("link", { name: "Ren Sato" }).click();
+    await p.getByRole("heading", { name: "Ren Sato (E-2001)" }).waitFor();
+    assert.equal(await p.getByTestId("staff-status").innerText(), "active");
+    // She leaves again at once: the leaver workflow asks, then marks her as left.
+    await p.getByRole("button", { name: "Start leaver workflow" }).click();
+    await p.getByRole("dialog").getByRole("button", { name: "Mark as left" }).click();
+    await p.getByRole("status").filter({ hasText: "Ren Sato is marked as left" }).waitFor();
+    assert.equal(await p.getByTestId("staff-status").innerText(), "left");
+    assertClean(p);
+    await p.context().close();
+  });
+
+  test("security admin: an invalid door shows the API's message at the field, then grants a level", async () => {
+    const p = await page();
+    await p.goto("/");
+    await signIn(p, "admin");
+    await p.goto("/#/doors");
+    const form = p.locator("form[data-form=doors-create]");
+    await form.getByLabel("Name").fill("Lane 1"); // the site's first door already has this name
+    await form.getByRole("button", { name: "Create door" }).click();
+    const nameField = form.locator("[data-field=name]");
+    await nameField
+      .locator(".field-error")
+      .filter({ hasText: "name 'Lane 1' is taken by door" })
+      .waitFor();
+    assert.equal(await form.getByLabel("Name").getAttribute("aria-invalid"), "true");
+    assert.equal(await form.locator("[data-field=to_zone] .field-error").innerText(), "");
+    await screenshot(p, "admin-door-error");
+    await form.getByLabel("Name").fill("Goods entrance");
+    await form.getByRole("button", { name: "Create door" }).click();
+    await p.getByRole("cell", { name: "Goods entrance", exact: true }).waitFor();
+
+    // A time window's end past midnight is refused, and the message sits at that row's field.
+    await p.goto("/#/schedules");
+    const schedule = p.locator("form[data-form=schedules-create]");
+    await schedule.getByLabel("Name").fill("Late shift");
+    await schedule.getByLabel("End (row 1)").fill("25:00");
+    await schedule.getByRole("button", { name: "Create schedule" }).click();
+    await schedule
+      .locator('[data-field="windows[0].end"] .field-error')
+      .filter({ hasText: "expected HH:MM, got 25:00" })
+      .waitFor();
+
+    // The level Aoi Tanaka needs at Lane 1 (the next test presents her card there).
+    await p.goto("/#/assignments");
+    const grant = p.locator("form[data-form=assignments-create]");
+    await grant.getByLabel("Staff member").selectOption({ label: "Aoi Tanaka (E-1001)" });
+    await grant.getByLabel("Access level").selectOption({ label: "Staff" });
+    await grant.getByRole("button", { name: "Create level assignment" }).click();
+    await p
+      .getByRole("row")
+      .filter({ hasText: "Aoi Tanaka (E-1001)" })
+      .filter({ hasText: "Staff" })
+      .waitFor();
+
+    // A gate is created: its one-time token is shown once; then it is revoked.
+    await p.goto("/#/gates");
+    await p.getByLabel("Name").fill("Spare lane");
+    await p.getByRole("button", { name: "Create gate" }).click();
+    const token = await p.getByLabel("One-time token").inputValue();
+    assert.match(token, /^[0-9a-f]{64}$/);
+    await p.getByRole("button", { name: "I have stored it — hide" }).click();
+    assert.equal(await p.getByLabel("One-time token").count(), 0);
+    const spare = p.getByRole("row").filter({ hasText: "Spare lane" });
+    await spare.locator(".badge-pending").waitFor();
+    await spare.getByRole("button", { name: "Revoke gate Spare lane" }).click();
+    await p.getByRole("dialog").getByRole("button", { name: "Revoke gate" }).click();
+    await spare.locator(".badge-revoked").waitFor();
+    assertClean(p);
+    await p.context().close();
+  });
+
+  test("a gate event arrives live on the dashboard", async () => {
+    const p = await page();
+    await p.goto("/");
+    await signIn(p, "admin");
+    await p.goto("/#/dashboard");
+    await p.locator(".live-state[data-state=live]").waitFor({ timeout: 15_000 });
+    await p.locator("main[data-loaded=true]").waitFor({ timeout: 15_000 });
+    const grantedBefore = Number(await p.getByTestId("count-granted").innerText());
+    const eventsBefore = await p.locator(".live-list li").count();
+    // The level granted in the previous test reached the gate with the next policy.
+    await sleep(1500);
+    const decision = await presentCard();
+    assert.match(decision, /: granted$/, "the gate grants the card once the level is assigned");
+    const item = p.locator(".live-list li.event-granted").filter({ hasText: "Lane 1" });
+    await item.first().waitFor({ timeout: 15_000 });
+    assert.equal(await p.locator(".live-list li").count(), Math.min(eventsBefore + 1, 50));
+    assert.equal(Number(await p.getByTestId("count-granted").innerText()), grantedBefore + 1);
+    await screenshot(p, "admin-dashboard-live");
+    assertClean(p);
+    await p.context().close();
+  });
+
+  test("staff reports a card lost at 375 px in two clicks; the next attempt is denied", async () => {
+    const p = await page({ width: 375, height: 812 });
+    await p.goto("/");
+    await signIn(p, "aoi");
+    await p.getByRole("heading", { name: "My cards and access log" }).waitFor();
+    assert.ok(
+      await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      "the staff page fits 375 px without horizontal scrolling",
+    );
+    await screenshot(p, "staff-me-375");
+    await p.getByRole("button", { name: "Report lost" }).click(); // 1
+    await p.getByRole("dialog").getByRole("button", { name: "Yes, block my card" }).click(); // 2
+    await p.getByRole("status").filter({ hasText: "is blocked" }).waitFor();
+    await p.locator(".card-item .badge-suspended").waitFor();
+    assert.equal(await p.getByRole("button", { name: "Report lost" }).count(), 0);
+    await sleep(1500); // the suspension reaches the gate as a signed delta
+    const decision = await presentCard();
+    assert.match(decision, /: revoked$/, "the gate refuses the card reported lost");
+    assertClean(p);
+    await p.context().close();
+  });
+
+  test("staff verify an entry of their access log in the browser", async () => {
+    const p = await page({ width: 375, height: 812 });
+    await p.goto("/");
+    await signIn(p, "aoi");
+    const verify = p.getByRole("button", { name: /^Verify the entry/ });
+    await verify.first().waitFor({ timeout: 15_000 });
+    await verify.first().click();
+    await p.locator(".proof-ok").filter({ hasText: "Verified" }).waitFor({ timeout: 15_000 });
+    await p.getByText("Details").first().click();
+    for (const check of ["Signature", "Leaf hash", "Inclusion"]) {
+      await p.locator(".checks li.ok").filter({ hasText: check }).first().waitFor();
+    }
+    await screenshot(p, "staff-me-verified");
+    assertClean(p);
+    await p.context().close();
+  });
+
+  test("security admin reinstates the card that was found, with a recorded reason", async () => {
+    const p = await page();
+    await p.goto("/");
+    await signIn(p, "admin");
+    await p.goto("/#/staff");
+    await p.getByRole("link", { name: "Aoi Tanaka" }).click();
+    const row = p.getByRole("row").filter({ has: p.locator(".badge-suspended") });
+    await row.waitFor();
+    assert.match(await row.innerText(), /reported lost by the holder/);
+    await row.getByRole("button", { name: "Reinstate" }).click();
+    const dialog = p.getByRole("dialog");
+    assert.equal(await dialog.getByLabel("Reason (recorded)").inputValue(), "card found");
+    await dialog.getByRole("button", { name: "Reinstate" }).click();
+    await p
+      .getByRole("status")
+      .filter({ hasText: /Credential \d+ is now active/ })
+      .waitFor();
+    await p
+      .getByRole("row")
+      .filter({ has: p.locator(".badge-active") })
+      .filter({ hasText: "card found" })
+      .waitFor();
+    assertClean(p);
+    await p.context().close();
+  });
+
+  test("an auditor's inclusion and consistency proofs verify in the browser; a corrupted one does not", async () => {
+    sekisho("audit", "checkpoint", "--data", site.data);
+    const p = await page();
+    await p.goto("/");
+    await signIn(p, "auditor");
+    await p.goto("/#/audit");
+    const size = Number(await p.getByTestId("checkpoint-size").innerText());
+    assert.ok(size > 0);
+    const inclusion = p.locator("form[data-form=audit-inclusion]");
+    await inclusion.getByLabel("Record index").fill(String(size - 1));
+    await inclusion.getByRole("button", { name: "Check inclusion" }).click();
+    await p
+      .getByTestId("inclusion-verdict")
+      .filter({ hasText: `✓ Record ${size - 1} is in the signed log` })
+      .waitFor();
+
+    // The same check with one proof hash changed on the way is refused.
+    await p.route("**/api/v1/audit/proofs/inclusion**", async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      const first = body.path[0];
+      body.path[0] = (first[0] === "0" ? "1" : "0") + first.slice(1);
+      await route.fulfill({ response, json: body });
+    });
+    await inclusion.getByLabel("Record index").fill("0");
+    await inclusion.getByRole("button", { name: "Check inclusion" }).click();
+    await p
+      .getByTestId("inclusion-verdict")
+      .filter({ hasText: "✗ Record 0 does not verify" })
+      .waitFor();
+    await p.unroute("**/api/v1/audit/proofs/inclusion**");
+
+    // The log grows and is signed again; the browser still holds the earlier checkpoint.
+    sekisho(
+      "audit",
+      "append",
+      "--data",
+      site.data,
+      "--kind",
+      "admin",
+      "--text",
+      "console test: a later record",
+    );
+    sekisho("audit", "checkpoint", "--data", site.data);
+    await p.reload();
+    await p
+      .getByTestId("checkpoint-size")
+      .filter({ hasText: String(size + 1) })
+      .waitFor();
+    const consistency = p.locator("form[data-form=audit-consistency]");
+    const earlier = consistency
+      .locator("option")
+      .filter({ hasText: new RegExp(`^${size} records`) });
+    await consistency
+      .getByLabel("Earlier checkpoint seen by this browser")
+      .selectOption(await earlier.getAttribute("value"));
+    await consistency.getByRole("button", { name: "Check consistency" }).click();
+    await p
+      .getByTestId("consistency-verdict")
+      .filter({ hasText: `extends the earlier one of ${size}` })
+      .waitFor();
+    await screenshot(p, "auditor-audit-verified");
+    assertClean(p);
+    await p.context().close();
+  });
+
+  test("an expired session returns to sign-in and then to the page, the form kept", async () => {
+    const p = await page();
+    await p.goto("/");
+    await signIn(p, "hrclerk");
+    await p.getByLabel("Staff number").fill("E-3001");
+    await p.getByLabel("Display name").fill("Yui Mori");
+    // The session ends on the server (as after 30 idle minutes).
+    const me = await (await p.request.get("/api/v1/auth/me")).json();
+    const logout = await p.request.post("/api/v1/auth/logout", {
+      headers: { "X-CSRF-Token": me.csrf },
+    });
+    assert.equal(logout.status(), 204);
+    await p.getByRole("button", { name: "Add staff member" }).click();
+    await p.getByText("What you had typed is kept.").waitFor();
+    assert.equal(await p.getByRole("navigation", { name: "Main" }).count(), 0);
+    await signIn(p, "hrclerk");
+    await p.getByText("Restored what you had typed").waitFor();
+    assert.equal(await p.getByLabel("Staff number").inputValue(), "E-3001");
+    assert.equal(await p.getByLabel("Display name").inputValue(), "Yui Mori");
+    assert.match(p.url(), /#\/staff$/);
+    await p.getByRole("button", { name: "Add staff member" }).click();
+    await p.getByRole("status").filter({ hasText: "Added Yui Mori (E-3001)" }).waitFor();
+    assertClean(p);
+    await p.context().close();
+  });
+});

@@ -1,0 +1,139 @@
+// What the console's browser tests share: headless Debian Chromium driven by playwright-core
+// (never a browser of its own), the site scripts/console-test.sh started (URL, data directory,
+// gate output, simulated card), sign-in, presenting the card at the gate, and a check that a page
+// logged no error and broke no Content-Security-Policy rule.
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+// playwright-core is a dependency of web/ (one package.json, one lock file).
+const require = createRequire(new URL("../../web/package.json", import.meta.url));
+const { chromium } = require("playwright-core");
+
+function env(name) {
+  const value = process.env[name];
+  if (!value)
+    throw new Error(`${name} is not set: run the console tests through scripts/console-test.sh`);
+  return value;
+}
+
+export const site = {
+  url: env("SEKISHO_URL"),
+  binary: env("SEKISHO_BINARY"),
+  data: env("SEKISHO_DATA"),
+  card: env("SEKISHO_CARD"),
+  gateOut: env("SEKISHO_GATE_OUT"),
+  screenshots: env("SEKISHO_SCREENSHOTS"),
+  password: env("SEKISHO_PASSWORD"),
+};
+
+export const kChromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+// Playwright's launch() gives every run a fresh temporary profile (user-data-dir).
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: kChromiumArgs,
+    chromiumSandbox: false,
+  });
+}
+
+// A page in a fresh context (its own cookies and storage) that records what went wrong.
+export async function openPage(browser, { width = 1280, height = 900 } = {}) {
+  const context = await browser.newContext({
+    baseURL: site.url,
+    ignoreHTTPSErrors: true, // the server's own test CA
+    viewport: { width, height },
+  });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on("pageerror", (error) => page.problems.push(`uncaught: ${error.message}`));
+  page.on("console", (message) => {
+    const text = message.text();
+    // A refused request (401 before signing in, a 404) is logged by Chromium itself; the console's
+    // own failures are uncaught errors or CSP refusals.
+    if (/Content Security Policy|Refused to/i.test(text)) page.problems.push(`CSP: ${text}`);
+    else if (message.type() === "error" && !/Failed to load resource/.test(text)) {
+      page.problems.push(`console error: ${text}`);
+    }
+  });
+  return page;
+}
+
+// Signs in through the sign-in page and waits for the navigation.
+export async function signIn(page, login, password = site.password) {
+  if (!page.url().startsWith(site.url)) await page.goto("/");
+  await page.getByLabel("Login name").fill(login);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Main" }).waitFor();
+}
+
+// The names of the main navigation's links.
+export async function navigation(page) {
+  return page.getByRole("navigation", { name: "Main" }).getByRole("link").allInnerTexts();
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({
+    path: join(site.screenshots, `${name}.png`),
+    fullPage: true,
+  });
+}
+
+// Runs the sekisho binary synchronously; throws with its output when it fails.
+export function sekisho(...args) {
+  const result = spawnSync(site.binary, ["-q", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, USER: "console-test" },
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `sekisho ${args.join(" ")} exited ${result.status}: ${result.stdout}${result.stderr}`,
+    );
+  return result.stdout;
+}
+
+const decisions = () =>
+  readFileSync(site.gateOut, "utf8")
+    .split("\n")
+    .filter((l) => l.includes("door "));
+
+async function cardPresent() {
+  const result = spawnSync(site.binary, ["-q", "card", "readers"], {
+    encoding: "utf8",
+  });
+  return /card present/.test(result.stdout);
+}
+
+// The simulated card enters the vpcd reader, the gate decides, the card leaves. Returns the
+// gate's decision line ("door 1: granted").
+export async function presentCard() {
+  const before = decisions().length;
+  const simulator = spawn(site.binary, ["-q", "card", "simulate", "--card", site.card], {
+    stdio: "ignore",
+  });
+  try {
+    for (let i = 0; i < 300 && decisions().length <= before; i++) await sleep(100);
+  } finally {
+    simulator.kill("SIGTERM");
+    await new Promise((resolve) =>
+      simulator.exitCode !== null ? resolve() : simulator.once("exit", resolve),
+    );
+    for (let i = 0; i < 50 && (await cardPresent()); i++) await sleep(100);
+  }
+  const after = decisions();
+  if (after.length <= before)
+    throw new Error(`the gate decided nothing: ${readFileSync(site.gateOut, "utf8")}`);
+  return after[after.length - 1];
+}
