@@ -132,9 +132,9 @@ TEST(PinVerifyStructureTest, MatchesReaderH) {
   // it is little-endian, which every platform Sekisho builds for is.
   EXPECT_EQ(c.bmFormatString, 0x82);
   EXPECT_EQ(c.bmPINBlockString, 0x08);
-  EXPECT_EQ(c.wPINMaxExtraDigit, 0x0608);
-  EXPECT_EQ(c.wLangId, 0x0411);
-  EXPECT_EQ(c.ulDataLength, 13u);
+  EXPECT_EQ(+c.wPINMaxExtraDigit, 0x0608);  // packed fields: compared by value
+  EXPECT_EQ(+c.wLangId, 0x0411);
+  EXPECT_EQ(+c.ulDataLength, 13u);
 }
 
 TEST(PinVerifyStructureTest, DecodeIsTheReverse) {
