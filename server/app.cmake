@@ -2,7 +2,8 @@
 # gate routes, the console's live event stream and files, and the HTTPS listener with the REST
 # API, the gates' sync WebSocket and the console.
 add_library(sekisho_server
-  console_files.cc event_stream.cc gate_routes.cc server.cc server_certificate.cc server_site.cc)
+  console_files.cc event_stream.cc gate_routes.cc server.cc server_certificate.cc server_site.cc
+  tls_files.cc)
 target_link_libraries(sekisho_server
   PUBLIC sekisho_server_api sekisho_server_sync sekisho_net sekisho_site sekisho_access
     sekisho_store_sqlite sekisho_base

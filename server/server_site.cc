@@ -6,35 +6,17 @@
 #include "audit/log_directory.h"
 #include "base/secret_file.h"
 #include "pki/file_io.h"
+#include "server/tls_files.h"
 
 namespace sekisho::server {
 namespace {
 
-constexpr SecretFileKind kCaKeyKind{
-    .name = "server CA key file",
-    .secret = "a PEM private key",
-    .why_never_replaced = "every gate certificate was issued with it",
-    .exposure = "whoever reads it can issue gate certificates",
-    .when_missing = "restore it from a backup"};
-constexpr SecretFileKind kServerKeyKind{
-    .name = "server TLS key file",
-    .secret = "a PEM private key",
-    .why_never_replaced = "the server certificate is issued for it",
-    .exposure = "whoever reads it can pose as this server",
-    .when_missing = "restore it from a backup"};
 constexpr SecretFileKind kSnapshotKeyKind{
     .name = "snapshot key file",
     .secret = "an Ed25519 seed",
     .why_never_replaced = "every registered gate trusts this key",
     .exposure = "whoever reads it can sign policies that gates accept",
     .when_missing = "restore it from a backup"};
-
-Result<SecretBytes> ReadPemSecret(const std::filesystem::path& path, const SecretFileKind& kind) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return NotFoundError(std::string(kind.name) + " " + path.string() + " not found");
-  return ReadSecretFile(path, static_cast<std::size_t>(size), kind);
-}
 
 Result<Ed25519PrivateKey> LoadOrCreateSnapshotKey(const std::filesystem::path& path,
                                                   Random& random) {

@@ -61,7 +61,7 @@ stop_card() {
 }
 
 # --- A running site: `sekisho serve`, the REST API, a registered `sekisho gate run` -----------
-# For the tests of the running system (site.test.sh keeps its own copies). new_site builds the
+# For the tests of the running system. new_site builds the
 # site of docs/user-guide.md sections 2-7: one staff member with an enrolled simulated card, an
 # administrator signed in to the API, one site, zone, level and door, and gate 1 running at the
 # vpcd reader with the door's PINs on descriptor 3.

@@ -4,65 +4,7 @@
 # Card: granted, refused once reported lost, decided offline while the server is down (killed),
 # every event committed to the audit log once the server is back, and the log verifies.
 source "$(dirname "$0")/lib.sh"
-PIN=7391
-DATA="$WORK/data"
-GATE="$WORK/gate"
-READER="Virtual PCD 00 00"
-PORT=$((20000 + RANDOM % 20000))
-SERVE_PID=""
-GATE_PID=""
 export USER=cli-admin
-
-stop_processes() {
-  [ -n "$GATE_PID" ] && kill "$GATE_PID" 2>/dev/null && wait "$GATE_PID" 2>/dev/null
-  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
-  GATE_PID="" SERVE_PID=""
-  true
-}
-trap 'stop_processes; cleanup' EXIT
-
-start_server() {
-  "$SEKISHO" --log-file "$LOG" serve --data "$DATA" --port "$PORT" > "$WORK/serve.out" 2>&1 &
-  SERVE_PID=$!
-  for _ in $(seq 100); do
-    grep -q "^serving" "$WORK/serve.out" && return 0
-    kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited: $(cat "$WORK/serve.out")"
-    sleep 0.1
-  done
-  fail "the server did not start: $(cat "$WORK/serve.out")"
-}
-
-# api METHOD PATH [JSON]: an authenticated API call; the body goes to $BODY, the status to $STATUS.
-api() {
-  local args=(-s -o "$WORK/body" -w '%{http_code}' --cacert "$DATA/tls/ca.pem"
-              -b "$WORK/cookies" -c "$WORK/cookies" -X "$1" -H "X-CSRF-Token: ${CSRF:-}")
-  [ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data "$3")
-  STATUS=$(curl "${args[@]}" "https://127.0.0.1:$PORT$2")
-  BODY=$(cat "$WORK/body")
-}
-expect_status() { [ "$STATUS" = "$1" ] || fail "expected HTTP $1, got $STATUS: $BODY"; }
-field() { jq -er "$1" <<< "$BODY" || fail "no $1 in: $BODY"; }
-
-# wait_for FILE TEXT: until FILE contains TEXT (30 s).
-wait_for() {
-  for _ in $(seq 300); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-  fail "expected '$2' in $1: $(cat "$1")"
-}
-count_in() { grep -cF -- "$2" "$1" 2>/dev/null || true; }
-
-# A card is presented: the simulated card enters the reader, the gate decides, the card leaves.
-present_card() {
-  local before
-  before=$(count_in "$WORK/gate.out" "door ")
-  insert_card "$WORK/card.json"
-  for _ in $(seq 300); do
-    [ "$(count_in "$WORK/gate.out" "door ")" -gt "$before" ] && break
-    sleep 0.1
-  done
-  stop_card
-  [ "$(count_in "$WORK/gate.out" "door ")" -gt "$before" ] || fail "the gate decided nothing: $(cat "$WORK/gate.out")"
-  LAST_DECISION=$(grep -F "door " "$WORK/gate.out" | tail -1)
-}
 
 # --- A data directory, one staff member with an enrolled card, an administrator -------------
 run 0 pki init-test --out "$WORK/pki" --seed 5
@@ -173,7 +115,7 @@ serial=$(echo "$cert_b64" | base64 -d | openssl x509 -inform DER -noout -serial 
 name=$(grep -o '"name": *"[^"]*"' "$WORK/card.json" | head -1 | sed 's/.*: *"//; s/"$//')
 [ ${#my_number} = 12 ] && [ -n "$serial" ] && [ -n "$name" ] || fail "card data not found in card.json"
 for secret in "$PIN" "37333931" "$my_number" "$serial" "$name" "${cert_b64:400:40}"; do
-  if grep -rqiF -- "$secret" "$DATA" "$GATE" "$LOG" "$WORK/gate.log" "$WORK/serve.out" \
+  if grep -rqiF -- "$secret" "$DATA" "$GATE" "$LOG" "$WORK/serve.log" "$WORK/gate.log" "$WORK/serve.out" \
       "$WORK/gate.out"; then
     fail "'$secret' of the card found on the server or the gate"
   fi
@@ -186,7 +128,7 @@ echo "$cert_b64" | base64 -d > "$WORK/auth.der"
 openssl x509 -inform DER -in "$WORK/auth.der" -pubkey -noout |
   openssl pkey -pubin -outform DER > "$WORK/auth-spki.der"
 modulus=$(openssl x509 -inform DER -in "$WORK/auth.der" -noout -modulus | cut -d= -f2)
-python3 - "$WORK" "$serial" "$modulus" "$DATA" "$GATE" "$LOG" "$WORK/gate.log" "$WORK/serve.out" \
+python3 - "$WORK" "$serial" "$modulus" "$DATA" "$GATE" "$LOG" "$WORK/serve.log" "$WORK/gate.log" "$WORK/serve.out" \
   "$WORK/gate.out" <<'EOF' || fail "card data found on the server or the gate"
 import base64, json, os, sys
 work, serial, modulus, roots = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
