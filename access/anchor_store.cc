@@ -1,9 +1,9 @@
 #include "access/anchor_store.h"
 
 #include <algorithm>
-#include <ctime>
 #include <system_error>
 
+#include "base/clock.h"
 #include "base/digest.h"
 #include "pki/file_io.h"
 
@@ -11,15 +11,6 @@ namespace sekisho::access {
 namespace {
 
 constexpr std::size_t kFileFingerprintChars = 16;
-
-std::string Date(TimePoint t) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 }  // namespace
 
@@ -38,7 +29,8 @@ Result<std::filesystem::path> AddAnchor(const std::filesystem::path& dir,
   RETURN_IF_ERROR(check.Add(cert.Clone(), cert.SubjectText()));
   if (now < cert.NotBefore() || now > cert.NotAfter()) {
     return InvalidArgumentError("trust anchor '" + cert.SubjectText() + "' is not valid now (" +
-                                Date(cert.NotBefore()) + " to " + Date(cert.NotAfter()) + ")");
+                                FormatUtc(cert.NotBefore()) + " to " + FormatUtc(cert.NotAfter()) +
+                                ")");
   }
   const bool test = kind == AnchorKind::kTest;
   if (check.anchors().front().is_test && !test) {
@@ -64,7 +56,7 @@ Result<std::filesystem::path> AddAnchor(const std::filesystem::path& dir,
   text += test ? "# Label: TEST anchor - never trust it on a production site\n"
                : "# Label: production\n";
   text += "# Subject: " + cert.SubjectText() + "\n";
-  text += "# Valid: " + Date(cert.NotBefore()) + " to " + Date(cert.NotAfter()) + "\n";
+  text += "# Valid: " + FormatUtc(cert.NotBefore()) + " to " + FormatUtc(cert.NotAfter()) + "\n";
   text += "# SHA-256: " + fingerprint + "\n";
   text += cert.Pem();
   RETURN_IF_ERROR(pki::WriteFileAtomically(file, text, 0644));

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "base/status_matchers.h"
+#include "base/test_file_mode.h"
 #include "card/sim/sim_test_card.h"
 
 namespace sekisho::access {
@@ -17,11 +18,7 @@ using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-mode_t ModeOf(const std::filesystem::path& p) {
-  struct stat st {};
-  EXPECT_EQ(::stat(p.c_str(), &st), 0);
-  return st.st_mode & 07777;
-}
+using ::sekisho::testing::ModeOf;
 
 TEST(OrgSlugTest, KeepsAsciiLettersAndDigits) {
   EXPECT_EQ(OrgSlug("Acme"), "acme");

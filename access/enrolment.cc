@@ -15,11 +15,6 @@
 namespace sekisho::access {
 namespace {
 
-bool IsUsable(store::CredentialStatus status) {
-  return status == store::CredentialStatus::kActive ||
-         status == store::CredentialStatus::kSuspended;
-}
-
 std::string Describe(const store::Credential& c) {
   return "credential " + identity::DisplayPseudonym(c.pseudonym) + " (" +
          std::string(store::CredentialStatusName(c.status)) + ")";
@@ -32,7 +27,7 @@ Result<std::vector<store::Credential>> UsableJpkiCredentials(store::Registry& re
   ASSIGN_OR_RETURN(std::vector<store::Credential> all, registry.ListCredentials(org, staff));
   std::vector<store::Credential> usable;
   for (store::Credential& c : all) {
-    if (c.kind == store::CredentialKind::kJpki && IsUsable(c.status))
+    if (c.kind == store::CredentialKind::kJpki && store::IsUsable(c.status))
       usable.push_back(std::move(c));
   }
   return usable;

@@ -5,7 +5,7 @@
 namespace sekisho::access {
 namespace {
 
-constexpr SecretFileKind kOrgKeyFile{
+constexpr SecretFileKind kOrgKeyFileKind{
     .name = "organisation key file",
     .secret = "a key",
     .why_never_replaced = "every pseudonym depends on it",
@@ -16,12 +16,12 @@ constexpr SecretFileKind kOrgKeyFile{
 }  // namespace
 
 Status WriteOrgKeyFile(const std::filesystem::path& path, const identity::OrgKey& key) {
-  return WriteSecretFile(path, key.view(), kOrgKeyFile);
+  return WriteSecretFile(path, key.view(), kOrgKeyFileKind);
 }
 
 Result<identity::OrgKey> ReadOrgKeyFile(const std::filesystem::path& path) {
   ASSIGN_OR_RETURN(const SecretBytes secret,
-                   ReadSecretFile(path, identity::OrgKey::kSize, kOrgKeyFile));
+                   ReadSecretFile(path, identity::OrgKey::kSize, kOrgKeyFileKind));
   return identity::OrgKey::FromBytes(secret.view());
 }
 

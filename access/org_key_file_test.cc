@@ -8,6 +8,7 @@
 
 #include "base/random.h"
 #include "base/status_matchers.h"
+#include "base/test_file_mode.h"
 #include "card/sim/sim_test_card.h"
 
 namespace sekisho::access {
@@ -19,11 +20,7 @@ using ::sekisho::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-mode_t ModeOf(const std::filesystem::path& p) {
-  struct stat st {};
-  EXPECT_EQ(::stat(p.c_str(), &st), 0);
-  return st.st_mode & 07777;
-}
+using ::sekisho::testing::ModeOf;
 
 TEST(OrgKeyFileTest, WritesMode0600EvenUnderAPermissiveUmaskAndReadsBack) {
   TempDir dir;

@@ -10,14 +10,6 @@
 #include "store/validation.h"
 
 namespace sekisho::access {
-namespace {
-
-bool IsUsable(store::CredentialStatus status) {
-  return status == store::CredentialStatus::kActive ||
-         status == store::CredentialStatus::kSuspended;
-}
-
-}  // namespace
 
 Result<store::Credential> FindCredentialByDisplayPseudonym(store::Registry& registry,
                                                            store::OrganisationId org,
@@ -64,7 +56,7 @@ Result<std::vector<store::Credential>> RevokeStaffCredentials(store::Registry& r
                    registry.ListCredentials(org, staff));
   std::vector<store::Credential> revoked;
   for (const store::Credential& c : credentials) {
-    if (!IsUsable(c.status)) continue;
+    if (!store::IsUsable(c.status)) continue;
     RETURN_IF_ERROR(
         registry.SetCredentialStatus(org, c.id, store::CredentialStatus::kRevoked, reason, actor)
             .WithContext("revoking " + identity::DisplayPseudonym(c.pseudonym)));

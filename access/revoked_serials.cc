@@ -1,9 +1,9 @@
 #include "access/revoked_serials.h"
 
 #include <algorithm>
-#include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "base/clock.h"
 #include "pki/file_io.h"
 
 namespace sekisho::access {
@@ -18,15 +18,6 @@ std::int64_t Millis(TimePoint t) {
 }
 
 TimePoint FromMillis(std::int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); }
-
-std::string Date(TimePoint t) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 Status Corrupt(const std::string& why) { return DataLossError("revoked serials file: " + why); }
 
@@ -129,8 +120,9 @@ Status RevokedSerials::CheckNotOlder(const KeyedCrl& crl) const {
   for (const KeyedCrl& known : crls_) {
     if (known.issuer_fingerprint == crl.issuer_fingerprint && known.this_update > crl.this_update) {
       return FailedPreconditionError(
-          "this CRL (thisUpdate " + Date(crl.this_update) + ") is older than the one imported " +
-          "before from the same issuer (thisUpdate " + Date(known.this_update) +
+          "this CRL (thisUpdate " + FormatUtc(crl.this_update) +
+          ") is older than the one imported " + "before from the same issuer (thisUpdate " +
+          FormatUtc(known.this_update) +
           "); importing it would forget newer revocations. Get the current CRL");
     }
   }
@@ -165,13 +157,13 @@ Status RevokedSerials::CheckCurrent(TimePoint now, std::chrono::hours max_age) c
   for (const KeyedCrl& crl : crls_) {
     if (now >= crl.next_update) {
       return FailedPreconditionError("the CRL imported from " + crl.issuer + " expired at " +
-                                     Date(crl.next_update) +
+                                     FormatUtc(crl.next_update) +
                                      "; import a current one with `sekisho revocation "
                                      "import-crl`");
     }
     if (now - crl.this_update > max_age) {
       return FailedPreconditionError(
-          "the CRL imported from " + crl.issuer + " was issued " + Date(crl.this_update) +
+          "the CRL imported from " + crl.issuer + " was issued " + FormatUtc(crl.this_update) +
           ", more than " + std::to_string(max_age.count()) +
           " hours ago (crl.max_age_hours); import a current one with `sekisho revocation "
           "import-crl`");

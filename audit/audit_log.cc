@@ -15,21 +15,20 @@ namespace {
 
 using store::sqlite::Transaction;
 
-std::string N(std::uint64_t n) { return std::to_string(n); }
-
 // Salts are drawn for this many records at a time.
 constexpr std::size_t kSaltChunk = 1024;
 
 // What Append refuses in record `i` of a batch.
 Status CheckNewRecord(std::size_t i, const NewRecord& record) {
   if (record.kind == RecordKind::kErasure) {
-    return InvalidArgumentError("record " + N(i) +
+    return InvalidArgumentError("record " + std::to_string(i) +
                                 " of the batch is an erasure record; only "
                                 "Erase writes those");
   }
   if (record.record.size() > kMaxRecordSize) {
-    return InvalidArgumentError("record " + N(i) + " of the batch has " + N(record.record.size()) +
-                                " bytes, above the limit of " + N(kMaxRecordSize));
+    return InvalidArgumentError("record " + std::to_string(i) + " of the batch has " +
+                                std::to_string(record.record.size()) +
+                                " bytes, above the limit of " + std::to_string(kMaxRecordSize));
   }
   return OkStatus();
 }
@@ -39,7 +38,7 @@ Status CheckFeedName(std::string_view feed) {
       std::all_of(feed.begin(), feed.end(), [](char c) { return c > ' ' && c < 0x7F; });
   if (feed.empty() || feed.size() > kMaxFeedNameLength || !printable) {
     return InvalidArgumentError("feed name '" + std::string(feed) + "': expected 1 to " +
-                                N(kMaxFeedNameLength) +
+                                std::to_string(kMaxFeedNameLength) +
                                 " printable ASCII characters without spaces");
   }
   return OkStatus();
@@ -80,7 +79,7 @@ Status AuditLog::CatchUp() {
     }
   }
   if (last != expected) {
-    return DataLossError("the stored nodes do not end where a tree of " + N(size) +
+    return DataLossError("the stored nodes do not end where a tree of " + std::to_string(size) +
                          " records ends: the file was altered or truncated");
   }
   std::vector<Hash> hashes;
@@ -102,21 +101,22 @@ Status AuditLog::CheckAgainstLatestCheckpoint() {
   if (!checkpoint.ok()) return DataLossError(name + ": " + checkpoint.status().message());
   const std::uint64_t covered = checkpoint->tree_size;
   if (covered > size()) {
-    return DataLossError(name + " covers " + N(covered) + " records but the log holds " +
-                         N(size()) + ": records were lost");
+    return DataLossError(name + " covers " + std::to_string(covered) +
+                         " records but the log holds " + std::to_string(size()) +
+                         ": records were lost");
   }
   ASSIGN_OR_RETURN(const Hash root, BuildRoot(covered, store_->Reader()));
   if (root != checkpoint->root) {
-    return DataLossError("the stored tree's root at size " + N(covered) + " differs from " + name +
-                         ": the log was altered");
+    return DataLossError("the stored tree's root at size " + std::to_string(covered) +
+                         " differs from " + name + ": the log was altered");
   }
   return OkStatus();
 }
 
 Status AuditLog::CheckTreeSize(std::uint64_t tree_size) const {
   if (tree_size > size()) {
-    return InvalidArgumentError("tree size " + N(tree_size) + " is beyond the " + N(size()) +
-                                " records of the log");
+    return InvalidArgumentError("tree size " + std::to_string(tree_size) + " is beyond the " +
+                                std::to_string(size()) + " records of the log");
   }
   return OkStatus();
 }
@@ -151,7 +151,8 @@ Result<std::uint64_t> AuditLog::Append(std::span<const NewRecord> records) {
   if (status.ok()) status = transaction.Commit();
   if (!status.ok()) {
     frontier_ = before;  // the transaction rolled back
-    return status.WithContext("appending " + N(records.size()) + " records to the audit log");
+    return status.WithContext("appending " + std::to_string(records.size()) +
+                              " records to the audit log");
   }
   return first;
 }
@@ -167,10 +168,10 @@ Result<std::size_t> AuditLog::AppendFeed(std::string_view feed,
   for (std::size_t i = 0; i < records.size(); ++i) {
     RETURN_IF_ERROR(CheckNewRecord(i, records[i].record));
     if (i > 0 && records[i].position <= records[i - 1].position) {
-      return InvalidArgumentError("record " + N(i) + " of the batch of feed '" + std::string(feed) +
-                                  "' has the position " + std::to_string(records[i].position) +
-                                  ", not beyond the previous record's " +
-                                  std::to_string(records[i - 1].position));
+      return InvalidArgumentError(
+          "record " + std::to_string(i) + " of the batch of feed '" + std::string(feed) +
+          "' has the position " + std::to_string(records[i].position) +
+          ", not beyond the previous record's " + std::to_string(records[i - 1].position));
     }
   }
   if (records.empty()) return std::size_t{0};
@@ -191,8 +192,8 @@ Result<std::size_t> AuditLog::AppendFeed(std::string_view feed,
   if (status.ok()) status = transaction.Commit();
   if (!status.ok()) {
     frontier_ = before;
-    return status.WithContext("appending " + N(fresh.size()) + " records of the feed '" +
-                              std::string(feed) + "' to the audit log");
+    return status.WithContext("appending " + std::to_string(fresh.size()) +
+                              " records of the feed '" + std::string(feed) + "' to the audit log");
   }
   return fresh.size();
 }
@@ -203,10 +204,11 @@ Result<std::uint64_t> AuditLog::Erase(std::uint64_t index) {
   RETURN_IF_ERROR(CatchUp());
   ASSIGN_OR_RETURN(const StoredEntry entry, store_->GetEntry(index));
   if (entry.kind == RecordKind::kErasure) {
-    return FailedPreconditionError("record " + N(index) +
+    return FailedPreconditionError("record " + std::to_string(index) +
                                    " is an erasure record; erasure records are kept");
   }
-  if (entry.erased()) return FailedPreconditionError("record " + N(index) + " is erased already");
+  if (entry.erased())
+    return FailedPreconditionError("record " + std::to_string(index) + " is erased already");
   const Frontier before = frontier_;
   const std::uint64_t erasure_index = frontier_.size();
   Status status = store_->EraseEntry(index);
@@ -218,7 +220,7 @@ Result<std::uint64_t> AuditLog::Erase(std::uint64_t index) {
   if (status.ok()) status = transaction.Commit();
   if (!status.ok()) {
     frontier_ = before;
-    return status.WithContext("erasing record " + N(index));
+    return status.WithContext("erasing record " + std::to_string(index));
   }
   // Old page images holding the content stay in the write-ahead log until it is checkpointed;
   // truncate it now. A reader in another connection can hold it back: the content then leaves

@@ -23,12 +23,9 @@ using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-constexpr std::string_view kOrigin = "example.org/audit";
+using ::sekisho::audit::testing::kLogOrigin;
 
-Bytes ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using ::sekisho::store::testing::ReadFile;
 
 bool Contains(const Bytes& haystack, std::string_view needle) {
   return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) !=
@@ -54,7 +51,7 @@ class AuditLogTest : public ::testing::Test {
   Result<std::unique_ptr<AuditLog>> Open() {
     AuditLog::Options options;
     options.durability = store::sqlite::Transaction::Durability::kNormal;
-    return AuditLog::Open(Path(), kOrigin, key_.public_key(), random_, clock_, options);
+    return AuditLog::Open(Path(), kLogOrigin, key_.public_key(), random_, clock_, options);
   }
   std::unique_ptr<AuditLog> OpenOrDie() {
     auto log = Open();
@@ -364,8 +361,8 @@ TEST_F(AuditLogTest, CheckpointsAreSignedStoredAndCheckedOnOpen) {
   EXPECT_EQ(checkpoint->checkpoint.tree_size, 9u);
   EXPECT_EQ(checkpoint->checkpoint.root, log->Root());
   EXPECT_EQ(checkpoint->checkpoint.time, FromUnixSeconds(1743499801));
-  EXPECT_EQ(checkpoint->checkpoint.origin, kOrigin);
-  auto opened = OpenCheckpoint(checkpoint->text, kOrigin, key_.public_key());
+  EXPECT_EQ(checkpoint->checkpoint.origin, kLogOrigin);
+  auto opened = OpenCheckpoint(checkpoint->text, kLogOrigin, key_.public_key());
   ASSERT_THAT(opened, IsOk());
   EXPECT_EQ(*opened, checkpoint->checkpoint);
   auto latest = log->LatestCheckpoint();
@@ -379,7 +376,7 @@ TEST_F(AuditLogTest, CheckpointsAreSignedStoredAndCheckedOnOpen) {
   // Another key cannot open the log: its latest checkpoint does not verify.
   log.reset();
   EXPECT_THAT(
-      AuditLog::Open(Path(), kOrigin, Ed25519PrivateKey::Generate(other_random).public_key(),
+      AuditLog::Open(Path(), kLogOrigin, Ed25519PrivateKey::Generate(other_random).public_key(),
                      random_, clock_),
       StatusIs(StatusCode::kDataLoss, HasSubstr("the latest checkpoint (#1): checkpoint "
                                                 "is signed by key")));
@@ -429,7 +426,7 @@ TEST_F(AuditLogTest, EveryReportedBatchSurvivesSigkill) {
     if (pid == 0) {
       ::close(fds[0]);
       SeededRandom salts(static_cast<std::uint64_t>(round) + 100);
-      auto log = AuditLog::Open(Path(), kOrigin, key_.public_key(), salts, clock_);
+      auto log = AuditLog::Open(Path(), kLogOrigin, key_.public_key(), salts, clock_);
       if (!log.ok()) ::_exit(2);
       for (std::uint64_t batch = 0;; ++batch) {
         const std::uint64_t first = (*log)->size();

@@ -16,12 +16,12 @@ using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-constexpr std::string_view kOrigin = "example.org/sekisho-audit";
+constexpr std::string_view kCheckpointOrigin = "example.org/sekisho-audit";
 
 class CheckpointTest : public ::testing::Test {
  protected:
   CheckpointTest() : random_(7), key_(Ed25519PrivateKey::Generate(random_)) {
-    checkpoint_.origin = std::string(kOrigin);
+    checkpoint_.origin = std::string(kCheckpointOrigin);
     checkpoint_.tree_size = 8;
     checkpoint_.root = testing::FromHexOrDie(testing::CtRoots()[8]);
     checkpoint_.time = FromUnixSeconds(1743499800);
@@ -42,8 +42,8 @@ TEST_F(CheckpointTest, TextIsASignedNoteOfFourLines) {
   ASSERT_THAT(text, StartsWith(body + "\n\xE2\x80\x94 example.org/sekisho-audit "));
   EXPECT_EQ(text.back(), '\n');
   // base64 of 4 + 64 bytes is 92 characters.
-  EXPECT_EQ(text.size(), body.size() + 1 + 4 + kOrigin.size() + 1 + 92 + 1);
-  auto opened = OpenCheckpoint(text, kOrigin, key_.public_key());
+  EXPECT_EQ(text.size(), body.size() + 1 + 4 + kCheckpointOrigin.size() + 1 + 92 + 1);
+  auto opened = OpenCheckpoint(text, kCheckpointOrigin, key_.public_key());
   ASSERT_THAT(opened, IsOk());
   EXPECT_EQ(*opened, checkpoint_);
 }
@@ -74,11 +74,11 @@ TEST_F(CheckpointTest, KeyIdIsTheSignedNoteKeyHash) {
   const std::uint32_t expected = (std::uint32_t{digest[0]} << 24) |
                                  (std::uint32_t{digest[1]} << 16) |
                                  (std::uint32_t{digest[2]} << 8) | digest[3];
-  EXPECT_EQ(CheckpointKeyId(kOrigin, key_.public_key()), expected);
+  EXPECT_EQ(CheckpointKeyId(kCheckpointOrigin, key_.public_key()), expected);
   auto parsed = ParseCheckpoint(Signed());
   ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->key_id, expected);
-  EXPECT_EQ(parsed->key_name, kOrigin);
+  EXPECT_EQ(parsed->key_name, kCheckpointOrigin);
   EXPECT_THAT(key_.public_key().Verify(ToBytes(parsed->body), parsed->signature), IsOk());
 }
 
@@ -88,7 +88,7 @@ TEST_F(CheckpointTest, EveryFlippedBitIsRefused) {
     for (int bit = 0; bit < 8; ++bit) {
       std::string flipped = text;
       flipped[i] = static_cast<char>(flipped[i] ^ (1 << bit));
-      auto opened = OpenCheckpoint(flipped, kOrigin, key_.public_key());
+      auto opened = OpenCheckpoint(flipped, kCheckpointOrigin, key_.public_key());
       ASSERT_FALSE(opened.ok()) << "byte " << i << " bit " << bit;
       ASSERT_TRUE(opened.status().code() == StatusCode::kInvalidArgument ||
                   opened.status().code() == StatusCode::kUnauthenticated)
@@ -128,11 +128,12 @@ TEST_F(CheckpointTest, ParserNamesTheBrokenRule) {
       {body + "\n" + signature.substr(0, signature.size() - 1), "does not end the text"},
       {body + "\n" + signature + signature, "more than one signature line"},
       {body + "\n- " + signature.substr(4), "does not start with an em dash"},
-      {body + "\n\xE2\x80\x94 " + std::string(kOrigin) + "\n", "no space between"},
+      {body + "\n\xE2\x80\x94 " + std::string(kCheckpointOrigin) + "\n", "no space between"},
       {body + "\n\xE2\x80\x94  AAAA\n", "key name is not a valid name"},
-      {body + "\n\xE2\x80\x94 " + std::string(kOrigin) + " AAAA\n",
+      {body + "\n\xE2\x80\x94 " + std::string(kCheckpointOrigin) + " AAAA\n",
        "key ID and a 64-byte Ed25519 signature"},
-      {body + "\n\xE2\x80\x94 " + std::string(kOrigin) + " \xC3\xA9\n", "not printable ASCII"},
+      {body + "\n\xE2\x80\x94 " + std::string(kCheckpointOrigin) + " \xC3\xA9\n",
+       "not printable ASCII"},
   };
   for (const Case& c : cases) {
     EXPECT_THAT(ParseCheckpoint(c.text),
@@ -150,7 +151,7 @@ TEST_F(CheckpointTest, WrongLogOrKeyOrSignatureIsUnauthenticated) {
                                  "'other.example/log'")));
   SeededRandom other_random(8);
   const Ed25519PrivateKey other = Ed25519PrivateKey::Generate(other_random);
-  EXPECT_THAT(OpenCheckpoint(text, kOrigin, other.public_key()),
+  EXPECT_THAT(OpenCheckpoint(text, kCheckpointOrigin, other.public_key()),
               StatusIs(StatusCode::kUnauthenticated, HasSubstr("not by this log's key")));
   // This key's signature of another body under this body: the signature fails.
   Checkpoint changed = checkpoint_;
@@ -158,7 +159,7 @@ TEST_F(CheckpointTest, WrongLogOrKeyOrSignatureIsUnauthenticated) {
   const std::string changed_text = *SignCheckpoint(changed, key_);
   const std::string swapped =
       text.substr(0, text.find("\n\n") + 2) + changed_text.substr(changed_text.find("\n\n") + 2);
-  EXPECT_THAT(OpenCheckpoint(swapped, kOrigin, key_.public_key()),
+  EXPECT_THAT(OpenCheckpoint(swapped, kCheckpointOrigin, key_.public_key()),
               StatusIs(StatusCode::kUnauthenticated,
                        HasSubstr("checkpoint of tree size 8: Ed25519 signature does not verify")));
 }
@@ -180,12 +181,14 @@ TEST_F(CheckpointTest, SigningRefusesWhatCannotBeWritten) {
   bad.time = FromUnixSeconds(9223372036);
   EXPECT_THAT(SignCheckpoint(bad, key_), StatusIs(StatusCode::kInvalidArgument));
   bad.time = FromUnixSeconds(9223372035);
-  EXPECT_THAT(OpenCheckpoint(*SignCheckpoint(bad, key_), kOrigin, key_.public_key()), IsOk());
+  EXPECT_THAT(OpenCheckpoint(*SignCheckpoint(bad, key_), kCheckpointOrigin, key_.public_key()),
+              IsOk());
   bad = checkpoint_;
   bad.tree_size = kMaxTreeSize + 1;
   EXPECT_THAT(SignCheckpoint(bad, key_), StatusIs(StatusCode::kInvalidArgument));
   bad.tree_size = kMaxTreeSize;
-  EXPECT_THAT(OpenCheckpoint(*SignCheckpoint(bad, key_), kOrigin, key_.public_key()), IsOk());
+  EXPECT_THAT(OpenCheckpoint(*SignCheckpoint(bad, key_), kCheckpointOrigin, key_.public_key()),
+              IsOk());
 }
 
 }  // namespace

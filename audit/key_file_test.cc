@@ -8,6 +8,7 @@
 
 #include "base/digest.h"
 #include "base/status_matchers.h"
+#include "base/test_file_mode.h"
 #include "store/test_util.h"
 
 namespace sekisho::audit {
@@ -18,11 +19,7 @@ using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-mode_t ModeOf(const std::filesystem::path& path) {
-  struct stat st {};
-  EXPECT_EQ(::stat(path.c_str(), &st), 0);
-  return st.st_mode & 07777;
-}
+using ::sekisho::testing::ModeOf;
 
 class KeyFileTest : public ::testing::Test {
  protected:

@@ -13,12 +13,6 @@
 namespace sekisho::audit {
 namespace {
 
-std::string N(std::uint64_t n) { return std::to_string(n); }
-
-std::string NodeName(NodeId node) {
-  return "node (level " + std::to_string(node.level) + ", index " + N(node.index) + ")";
-}
-
 struct VerifiedCheckpoint {
   std::int64_t id = 0;
   Checkpoint checkpoint;
@@ -38,8 +32,8 @@ Result<std::vector<VerifiedCheckpoint>> ReadCheckpoints(LogStore& store,
     auto opened = OpenCheckpoint(s.text, store.origin(), key);
     if (!opened.ok()) return DataLossError(name + ": " + opened.status().message());
     if (opened->tree_size != s.tree_size) {
-      return DataLossError(name + " is stored for tree size " + N(s.tree_size) +
-                           " but signs tree size " + N(opened->tree_size));
+      return DataLossError(name + " is stored for tree size " + std::to_string(s.tree_size) +
+                           " but signs tree size " + std::to_string(opened->tree_size));
     }
     if (!out.empty() && opened->tree_size < out.back().checkpoint.tree_size) {
       return DataLossError(name + " has a smaller tree size than the earlier " +
@@ -57,9 +51,11 @@ class ErasureLedger {
   Status Named(std::uint64_t erasure_index, ByteView record) {
     auto named = ParseErasureRecord(record);
     if (!named.ok()) {
-      return DataLossError("erasure record " + N(erasure_index) + " does not name a record");
+      return DataLossError("erasure record " + std::to_string(erasure_index) +
+                           " does not name a record");
     }
-    const std::string what = "erasure record " + N(erasure_index) + " names record " + N(*named);
+    const std::string what = "erasure record " + std::to_string(erasure_index) + " names record " +
+                             std::to_string(*named);
     if (*named >= erasure_index) return DataLossError(what + ", which is not an earlier record");
     if (pending_.erase(*named) == 0) {
       return DataLossError(what + ", which still holds its content or was named before");
@@ -68,7 +64,7 @@ class ErasureLedger {
   }
   Status Finish() const {
     if (!pending_.empty()) {
-      return DataLossError("record " + N(*pending_.begin()) +
+      return DataLossError("record " + std::to_string(*pending_.begin()) +
                            "'s content is erased but no erasure record names it");
     }
     return OkStatus();
@@ -106,7 +102,7 @@ Result<LogCheckReport> CheckLog(LogStore& store, const Ed25519PublicKey& checkpo
       node_status = DataLossError(NodeName((*stored)->first) +
                                   " is stored but not part of a "
                                   "tree of " +
-                                  N(node.end()) + " records");
+                                  std::to_string(node.end()) + " records");
     } else if ((*stored)->second != hash) {
       node_status =
           DataLossError(NodeName(node) + " differs from the hash recomputed from the leaves");
@@ -116,14 +112,15 @@ Result<LogCheckReport> CheckLog(LogStore& store, const Ed25519PublicKey& checkpo
     ASSIGN_OR_RETURN(const std::optional<StoredEntry> entry, entries.Next());
     if (!entry) break;
     const std::uint64_t index = frontier.size();
-    if (entry->index != index) return DataLossError("record " + N(index) + " is missing");
+    if (entry->index != index)
+      return DataLossError("record " + std::to_string(index) + " is missing");
     if (entry->erased()) {
       erasures.Erased(index);
       ++report.erased;
     } else {
       if (entry->salt->size() != kSaltSize ||
           RecordLeafHash(*entry->salt, entry->kind, *entry->record) != entry->leaf_hash) {
-        return DataLossError("record " + N(index) +
+        return DataLossError("record " + std::to_string(index) +
                              ": its leaf hash does not match its salt, kind and content");
       }
       if (entry->kind == RecordKind::kErasure)
@@ -136,7 +133,7 @@ Result<LogCheckReport> CheckLog(LogStore& store, const Ed25519PublicKey& checkpo
   ASSIGN_OR_RETURN(const auto extra, nodes.Next());
   if (extra) {
     return DataLossError(NodeName(extra->first) + " is stored but not part of a tree of " +
-                         N(frontier.size()) + " records");
+                         std::to_string(frontier.size()) + " records");
   }
   report.tree_size = frontier.size();
   report.root = frontier.Root();
@@ -144,14 +141,14 @@ Result<LogCheckReport> CheckLog(LogStore& store, const Ed25519PublicKey& checkpo
   for (const VerifiedCheckpoint& c : checkpoints) {
     const std::uint64_t size = c.checkpoint.tree_size;
     if (size > report.tree_size) {
-      return DataLossError(CheckpointName(c) + " covers " + N(size) +
-                           " records but the log holds " + N(report.tree_size));
+      return DataLossError(CheckpointName(c) + " covers " + std::to_string(size) +
+                           " records but the log holds " + std::to_string(report.tree_size));
     }
     if (roots.at(size) != c.checkpoint.root) {
       return DataLossError(CheckpointName(c) +
                            ": its root differs from the root recomputed at "
                            "size " +
-                           N(size));
+                           std::to_string(size));
     }
   }
   // After the checkpoints: records lost at the end take their erasure records with them.

@@ -5,6 +5,7 @@
 
 #include "audit/audit_log.h"
 #include "audit/frontier.h"
+#include "audit/test_vectors.h"
 #include "base/status_matchers.h"
 #include "store/test_util.h"
 
@@ -17,7 +18,7 @@ using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-constexpr std::string_view kOrigin = "example.org/audit";
+using ::sekisho::audit::testing::kLogOrigin;
 
 Ed25519PrivateKey TestKey() { return *Ed25519PrivateKey::FromSeed(Bytes(kEd25519SeedSize, 0x24)); }
 
@@ -32,8 +33,8 @@ class LogCheckTest : public ::testing::Test {
     FakeClock clock(FromUnixSeconds(1743499800));
     AuditLog::Options options;
     options.durability = store::sqlite::Transaction::Durability::kNormal;
-    auto log = AuditLog::Open(template_dir_->path() / "audit.db", kOrigin, key.public_key(), random,
-                              clock, options);
+    auto log = AuditLog::Open(template_dir_->path() / "audit.db", kLogOrigin, key.public_key(),
+                              random, clock, options);
     ASSERT_THAT(log, IsOk());
     std::vector<NewRecord> records;
     for (int i = 0; i < 13; ++i) {
@@ -62,7 +63,7 @@ class LogCheckTest : public ::testing::Test {
       if (!raw.ok()) return raw.status();
       RETURN_IF_ERROR((*raw)->Exec(tamper));
     }
-    ASSIGN_OR_RETURN(auto store, LogStore::Open(Path(), kOrigin, {}));
+    ASSIGN_OR_RETURN(auto store, LogStore::Open(Path(), kLogOrigin, {}));
     return CheckLog(*store, key_.public_key());
   }
 
@@ -170,7 +171,7 @@ TEST_F(LogCheckTest, RecordsLostAfterACheckpoint) {
 }
 
 TEST_F(LogCheckTest, AConsistentRewriteIsCaughtByTheSignedRoots) {
-  ASSERT_OK_AND_ASSIGN(auto store, LogStore::Open(Path(), kOrigin, {}));
+  ASSERT_OK_AND_ASSIGN(auto store, LogStore::Open(Path(), kLogOrigin, {}));
   Database& db = store->database();
   // Record 1 rewritten with a fresh salt, its leaf hash and every node above it rebuilt to match.
   const Bytes salt(kSaltSize, 0x77);

@@ -38,14 +38,8 @@ PRAGMA user_version = 1;
 
 constexpr int kLevelBits = 6;
 
-std::string N(std::uint64_t n) { return std::to_string(n); }
-
 // A feed's row in log_info.
 std::string FeedInfoName(std::string_view feed) { return "feed " + std::string(feed); }
-
-std::string NodeName(NodeId node) {
-  return "node (level " + std::to_string(node.level) + ", index " + N(node.index) + ")";
-}
 
 Result<Hash> HashColumn(const Statement& statement, int column, std::string_view what) {
   const Bytes bytes = statement.ColumnBlob(column);
@@ -57,15 +51,15 @@ Result<Hash> HashColumn(const Statement& statement, int column, std::string_view
 Result<StoredEntry> EntryFromRow(const Statement& row) {
   StoredEntry entry;
   entry.index = static_cast<std::uint64_t>(row.ColumnInt(0));
-  const std::string what = "leaf hash of record " + N(entry.index);
+  const std::string what = "leaf hash of record " + std::to_string(entry.index);
   ASSIGN_OR_RETURN(entry.leaf_hash, HashColumn(row, 1, what));
   auto kind = RecordKindFromNumber(row.ColumnInt(2));
   if (!kind.ok()) {
-    return DataLossError("record " + N(entry.index) + ": " + kind.status().message());
+    return DataLossError("record " + std::to_string(entry.index) + ": " + kind.status().message());
   }
   entry.kind = *kind;
   if (row.IsNull(3) != row.IsNull(4)) {
-    return DataLossError("record " + N(entry.index) +
+    return DataLossError("record " + std::to_string(entry.index) +
                          " has a salt without content or content without a salt");
   }
   if (!row.IsNull(3)) {
@@ -76,6 +70,11 @@ Result<StoredEntry> EntryFromRow(const Statement& row) {
 }
 
 }  // namespace
+
+std::string NodeName(NodeId node) {
+  return "node (level " + std::to_string(node.level) + ", index " + std::to_string(node.index) +
+         ")";
+}
 
 std::int64_t NodeKey(NodeId node) {
   return static_cast<std::int64_t>((node.end() << kLevelBits) |
@@ -173,7 +172,8 @@ Status LogStore::EraseEntry(std::uint64_t index) {
   ASSIGN_OR_RETURN(auto erase,
                    db_->Cached("UPDATE entries SET salt = NULL, record = NULL WHERE idx = ?"));
   RETURN_IF_ERROR(erase->BindInt(1, static_cast<std::int64_t>(index)).Run());
-  if (db_->Changes() != 1) return NotFoundError("record " + N(index) + " does not exist");
+  if (db_->Changes() != 1)
+    return NotFoundError("record " + std::to_string(index) + " does not exist");
   return OkStatus();
 }
 
@@ -181,7 +181,7 @@ Result<StoredEntry> LogStore::GetEntry(std::uint64_t index) {
   ASSIGN_OR_RETURN(auto query, db_->Cached("SELECT idx, leaf_hash, kind, salt, record FROM "
                                            "entries WHERE idx = ?"));
   ASSIGN_OR_RETURN(const bool row, query->BindInt(1, static_cast<std::int64_t>(index)).Step());
-  if (!row) return NotFoundError("record " + N(index) + " does not exist");
+  if (!row) return NotFoundError("record " + std::to_string(index) + " does not exist");
   return EntryFromRow(*query);
 }
 

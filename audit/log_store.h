@@ -31,6 +31,8 @@ inline constexpr int kAuditSchemaVersion = 1;
 std::int64_t NodeKey(NodeId node);
 // The inverse of NodeKey; nullopt for a key that no node has.
 std::optional<NodeId> NodeFromKey(std::int64_t key);
+// The node as error messages name it: "node (level 2, index 5)".
+std::string NodeName(NodeId node);
 
 struct StoredEntry {
   std::uint64_t index = 0;

@@ -17,7 +17,7 @@ using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-constexpr std::string_view kOrigin = "example.org/audit";
+using ::sekisho::audit::testing::kLogOrigin;
 
 TEST(NodeKeyTest, KeysGrowInTheOrderNodesAreCompletedAndDecodeBack) {
   Frontier frontier;
@@ -47,7 +47,7 @@ class LogStoreTest : public ::testing::Test {
  protected:
   std::filesystem::path Path() const { return dir_.path() / "audit.db"; }
   std::unique_ptr<LogStore> OpenOrDie() {
-    auto store = LogStore::Open(Path(), kOrigin, {});
+    auto store = LogStore::Open(Path(), kLogOrigin, {});
     EXPECT_THAT(store, IsOk());
     return store.ok() ? std::move(store).value() : nullptr;
   }
@@ -76,7 +76,7 @@ TEST_F(LogStoreTest, RefusesOtherFilesAndNewerSchemas) {
     ASSERT_THAT(db, IsOk());
     ASSERT_THAT((*db)->Exec("CREATE TABLE t (x)"), IsOk());
   }
-  EXPECT_THAT(LogStore::Open(dir_.path() / "other.db", kOrigin, {}),
+  EXPECT_THAT(LogStore::Open(dir_.path() / "other.db", kLogOrigin, {}),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("is not a Sekisho audit log")));
   ASSERT_NE(OpenOrDie(), nullptr);
   {
@@ -84,7 +84,7 @@ TEST_F(LogStoreTest, RefusesOtherFilesAndNewerSchemas) {
     ASSERT_THAT(db, IsOk());
     ASSERT_THAT((*db)->Exec("PRAGMA user_version = 2"), IsOk());
   }
-  EXPECT_THAT(LogStore::Open(Path(), kOrigin, {}),
+  EXPECT_THAT(LogStore::Open(Path(), kLogOrigin, {}),
               StatusIs(StatusCode::kFailedPrecondition,
                        HasSubstr("schema version 2 is newer than this sekisho (1)")));
 }

@@ -6,12 +6,16 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/merkle.h"
 #include "base/bytes.h"
 
 namespace sekisho::audit::testing {
+
+// The origin line (checkpoint name) of the logs the tests open.
+inline constexpr std::string_view kLogOrigin = "example.org/audit";
 
 // The eight leaves "", 00, 10, 2021, 3031, 40414243, 5051525354555657,
 // 606162636465666768696a6b6c6d6e6f.

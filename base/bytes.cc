@@ -1,5 +1,6 @@
 #include "base/bytes.h"
 
+#include <array>
 #include <string>
 
 namespace sekisho {
@@ -26,6 +27,11 @@ std::string ToHex(ByteView bytes, bool spaced) {
     out.push_back(kDigits[bytes[i] & 0x0F]);
   }
   return out;
+}
+
+std::string ToHex16(std::uint16_t value) {
+  return ToHex(
+      std::array{static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value & 0xFF)});
 }
 
 Result<Bytes> FromHex(std::string_view text) {

@@ -18,6 +18,9 @@ using ByteView = std::span<const std::uint8_t>;
 // Upper-case hex with a space between bytes when `spaced` ("00 A4 04 0C").
 std::string ToHex(ByteView bytes, bool spaced = false);
 
+// A 16-bit value (status word, file ID) as four upper-case hex digits, big-endian: "6A82".
+std::string ToHex16(std::uint16_t value);
+
 // Accepts upper or lower case; spaces, colons and newlines between bytes are ignored.
 // kInvalidArgument on an odd number of digits or a non-hex character, naming its position.
 Result<Bytes> FromHex(std::string_view text);

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <chrono>
+#include <ctime>
 #include <mutex>
+#include <string>
 
 namespace sekisho {
 
@@ -60,6 +62,16 @@ class ScaledClock final : public Clock {
 // Seconds since the Unix epoch, for fixed times in tests and files.
 constexpr TimePoint FromUnixSeconds(long long seconds) {
   return TimePoint(std::chrono::seconds(seconds));
+}
+
+// `t` in UTC to the second as RFC 3339 "2026-01-01T09:30:00Z" (a fraction of a second is cut).
+inline std::string FormatUtc(TimePoint t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 }  // namespace sekisho

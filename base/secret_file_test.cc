@@ -11,6 +11,7 @@
 #include <string>
 
 #include "base/status_matchers.h"
+#include "base/test_file_mode.h"
 
 namespace sekisho {
 namespace {
@@ -31,11 +32,7 @@ constexpr SecretFileKind kKind{
 };
 constexpr std::size_t kSize = 32;
 
-mode_t ModeOf(const std::filesystem::path& path) {
-  struct stat st {};
-  EXPECT_EQ(::stat(path.c_str(), &st), 0);
-  return st.st_mode & 07777;
-}
+using ::sekisho::testing::ModeOf;
 
 std::string OctalText(mode_t mode) {
   char text[16];

@@ -22,7 +22,8 @@ CardTimings NoCardTime() {
 
 double Ms(double cycles) { return cycles * 1000.0 / 13.56e6; }
 
-TraceExchange Exchange(std::size_t command, std::size_t response, std::vector<CardWork> work = {}) {
+TraceExchange SizedExchange(std::size_t command, std::size_t response,
+                            std::vector<CardWork> work = {}) {
   return {"test", command, response, std::move(work)};
 }
 
@@ -33,7 +34,7 @@ TEST(TransactionModelTest, FiveByteSelectOnTypeA) {
   //   response I-block PCB + 2 + CRC_A = 5 bytes: 1 + 5 x 9 + 1 = 47 bits       = 6016/fc
   //   FDT PICC->PCD before the next command:                                      1172/fc
   //   total 17896/fc = 1.319764 ms.
-  auto cost = ModelTrace({Exchange(5, 2)}, {.type = PiccType::kA}, NoCardTime());
+  auto cost = ModelTrace({SizedExchange(5, 2)}, {.type = PiccType::kA}, NoCardTime());
   ASSERT_THAT(cost, IsOk());
   EXPECT_NEAR(cost->total().count(), 17896 * 1000.0 / 13.56e6, kTolerance);
   EXPECT_NEAR(cost->total().count(), 1.319764, 1e-6);
@@ -53,7 +54,7 @@ TEST(TransactionModelTest, FiveByteSelectOnTypeB) {
   //   response 5 bytes: 12 + 50 + 10 = 72 etu                                =  9216/fc
   //   TR2 (minimum, 14 etu)                                                  =  1792/fc
   //   total 26368/fc = 1.944543 ms.
-  auto cost = ModelTrace({Exchange(5, 2)}, {.type = PiccType::kB}, NoCardTime());
+  auto cost = ModelTrace({SizedExchange(5, 2)}, {.type = PiccType::kB}, NoCardTime());
   ASSERT_THAT(cost, IsOk());
   EXPECT_NEAR(cost->total().count(), Ms(26368), kTolerance);
   EXPECT_NEAR(cost->total().count(), 1.944543, 1e-6);
@@ -63,9 +64,9 @@ TEST(TransactionModelTest, CommandChainingStartsAboveFsc) {
   // FSC 256: a block is PCB + INF + CRC, so INF holds at most 253 bytes. Commands of 252, 253
   // and 254 bytes make frames of FSC - 1, FSC and (unchained) FSC + 1 bytes.
   const TransportConfig config{.type = PiccType::kB, .fsc = 256};
-  auto fsc_minus_1 = ModelTrace({Exchange(252, 2)}, config, NoCardTime());
-  auto fsc = ModelTrace({Exchange(253, 2)}, config, NoCardTime());
-  auto fsc_plus_1 = ModelTrace({Exchange(254, 2)}, config, NoCardTime());
+  auto fsc_minus_1 = ModelTrace({SizedExchange(252, 2)}, config, NoCardTime());
+  auto fsc = ModelTrace({SizedExchange(253, 2)}, config, NoCardTime());
+  auto fsc_plus_1 = ModelTrace({SizedExchange(254, 2)}, config, NoCardTime());
   ASSERT_THAT(fsc_minus_1, IsOk());
   ASSERT_THAT(fsc, IsOk());
   ASSERT_THAT(fsc_plus_1, IsOk());
@@ -83,8 +84,8 @@ TEST(TransactionModelTest, CommandChainingStartsAboveFsc) {
 TEST(TransactionModelTest, ResponseChainingUsesFsd) {
   // READ BINARY Le = 00: 256 data bytes + SW = 258 > 253, two blocks (253 + 5) with FSD 256;
   // one block with FSD 261 or more.
-  auto chained = ModelTrace({Exchange(5, 258)}, {.fsd = 256}, NoCardTime());
-  auto whole = ModelTrace({Exchange(5, 258)}, {.fsd = 261}, NoCardTime());
+  auto chained = ModelTrace({SizedExchange(5, 258)}, {.fsd = 256}, NoCardTime());
+  auto whole = ModelTrace({SizedExchange(5, 258)}, {.fsd = 261}, NoCardTime());
   ASSERT_THAT(chained, IsOk());
   ASSERT_THAT(whole, IsOk());
   EXPECT_EQ(chained->exchanges[0].response_blocks, 2);
@@ -101,9 +102,9 @@ TEST(TransactionModelTest, CardCostsAddUp) {
   t.operation[static_cast<std::size_t>(OnCardOperation::kPinVerify)] = Millis(5);
   t.operation[static_cast<std::size_t>(OnCardOperation::kAesSmBlock)] = Millis(0.5);
   const Trace trace = {
-      Exchange(5, 2),
-      Exchange(9, 2, {{OnCardOperation::kPinVerify}}),
-      Exchange(57, 258, {{OnCardOperation::kRsa2048Sign}, {OnCardOperation::kAesSmBlock, 10}}),
+      SizedExchange(5, 2),
+      SizedExchange(9, 2, {{OnCardOperation::kPinVerify}}),
+      SizedExchange(57, 258, {{OnCardOperation::kRsa2048Sign}, {OnCardOperation::kAesSmBlock, 10}}),
   };
   auto with_card = ModelTrace(trace, {}, t);
   auto without = ModelTrace(trace, {}, NoCardTime());
@@ -131,9 +132,9 @@ TEST(TransactionModelTest, WaitingTimeExtensionsWhenModelled) {
   // S(WTX) response (62 etu), TR0 + TR1: 7936 + 1792 + 7936 + 2304 = 19968/fc.
   CardTimings t = NoCardTime();
   t.per_command = Millis(10);
-  auto plain = ModelTrace({Exchange(5, 2)}, {}, t);
-  auto wtx = ModelTrace({Exchange(5, 2)}, {.fwi = 4}, t);
-  auto long_fwt = ModelTrace({Exchange(5, 2)}, {.fwi = 14}, t);
+  auto plain = ModelTrace({SizedExchange(5, 2)}, {}, t);
+  auto wtx = ModelTrace({SizedExchange(5, 2)}, {.fwi = 4}, t);
+  auto long_fwt = ModelTrace({SizedExchange(5, 2)}, {.fwi = 14}, t);
   ASSERT_THAT(plain, IsOk());
   ASSERT_THAT(wtx, IsOk());
   ASSERT_THAT(long_fwt, IsOk());
@@ -173,7 +174,7 @@ TEST(TransactionModelTest, PublishedTimingsCoverEveryOperation) {
 }
 
 TEST(TransactionModelTest, RejectsBadConfigurations) {
-  const Trace trace = {Exchange(5, 2)};
+  const Trace trace = {SizedExchange(5, 2)};
   EXPECT_THAT(ModelTrace(trace, {.fsc = 15}, NoCardTime()), StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(ModelTrace(trace, {.fsd = 4097}, NoCardTime()),
               StatusIs(StatusCode::kInvalidArgument));
@@ -183,12 +184,13 @@ TEST(TransactionModelTest, RejectsBadConfigurations) {
 }
 
 TEST(TransactionModelTest, RejectsMalformedExchanges) {
-  EXPECT_THAT(ModelTrace({Exchange(3, 2)}, {}, NoCardTime()),
+  EXPECT_THAT(ModelTrace({SizedExchange(3, 2)}, {}, NoCardTime()),
               StatusIs(StatusCode::kInvalidArgument, ::testing::HasSubstr("exchange 0")));
-  EXPECT_THAT(ModelTrace({Exchange(5, 2), Exchange(5, 1)}, {}, NoCardTime()),
+  EXPECT_THAT(ModelTrace({SizedExchange(5, 2), SizedExchange(5, 1)}, {}, NoCardTime()),
               StatusIs(StatusCode::kInvalidArgument, ::testing::HasSubstr("exchange 1")));
-  EXPECT_THAT(ModelTrace({Exchange(5, 2, {{OnCardOperation::kEcdhP256, -1}})}, {}, NoCardTime()),
-              StatusIs(StatusCode::kInvalidArgument, ::testing::HasSubstr("negative")));
+  EXPECT_THAT(
+      ModelTrace({SizedExchange(5, 2, {{OnCardOperation::kEcdhP256, -1}})}, {}, NoCardTime()),
+      StatusIs(StatusCode::kInvalidArgument, ::testing::HasSubstr("negative")));
   // An empty trace costs nothing.
   auto empty = ModelTrace({}, {}, PublishedJcop4P71Timings());
   ASSERT_THAT(empty, IsOk());

@@ -14,9 +14,6 @@ namespace {
 namespace mn = mynumber;
 
 std::string Hex8(std::uint8_t b) { return ToHex(std::array{b}); }
-std::string Hex16(std::uint16_t v) {
-  return ToHex(std::array{static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v & 0xFF)});
-}
 Bytes AidBytes(ByteView aid) { return Bytes(aid.begin(), aid.end()); }
 
 // Names of what the card holds beyond any policy, so that refusals say what was asked for.
@@ -80,7 +77,7 @@ std::string DescribeFile(const ApplicationRule& app, std::uint16_t fid) {
       if (file.fid == fid) return std::string(file.name);
     }
   }
-  return "the EF " + Hex16(fid);
+  return "the EF " + ToHex16(fid);
 }
 
 const FileRule* FindFile(const ApplicationRule& app, std::uint16_t fid) {
@@ -292,7 +289,7 @@ Status FirewallPolicy::Validate() const {
     for (auto file = app->files.begin(); file != app->files.end(); ++file) {
       if (std::any_of(app->files.begin(), file,
                       [&](const FileRule& earlier) { return earlier.fid == file->fid; })) {
-        return InvalidArgumentError("firewall policy '" + use + "': EF " + Hex16(file->fid) +
+        return InvalidArgumentError("firewall policy '" + use + "': EF " + ToHex16(file->fid) +
                                     " appears twice in " + app->name);
       }
     }
@@ -300,7 +297,17 @@ Status FirewallPolicy::Validate() const {
       static constexpr std::uint8_t kFileRuled[] = {mn::kInsSelect,      mn::kInsReadBinary,
                                                     mn::kInsVerify,      mn::kInsComputeSignature,
                                                     mn::kInsGetResponse, 0x70};
-      if (std::ranges::find(kFileRuled, command.ins) != std::end(kFileRuled)) {
+      // A READ BINARY by short EF identifier (P1 = 80|SFI) at a fixed offset names its file in the
+      // header (ISO/IEC 7816-4:2020 §11.3.3), so a header rule may allow it.
+      const bool read_by_sfi = command.ins == mn::kInsReadBinary && command.p1 &&
+                               (*command.p1 & 0xE0) == 0x80 && (*command.p1 & 0x1F) != 0 &&
+                               command.p2.has_value();
+      // A protected PERFORM SECURITY OPERATION with fixed P1-P2 (PSO:VERIFY CERTIFICATE, 00 BE) is
+      // not the JPKI's COMPUTE DIGITAL SIGNATURE (class 80).
+      const bool protected_pso = command.ins == mn::kInsComputeSignature &&
+                                 (command.cla & 0x0C) == 0x0C && command.p1 && command.p2;
+      if (!read_by_sfi && !protected_pso &&
+          std::ranges::find(kFileRuled, command.ins) != std::end(kFileRuled)) {
         return InvalidArgumentError("firewall policy '" + use + "': command rule '" + command.name +
                                     "' names instruction " + Hex8(command.ins) +
                                     ", which only file rules may allow");

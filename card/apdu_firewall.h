@@ -41,7 +41,9 @@ struct FileRule {
 // A command that addresses no file, allowed by its header alone; for applets whose protocol is
 // not file-based (a badge applet's BSI TR-03110 EAC commands, for example). `cla` is compared
 // exactly, so a rule may name a secure-messaging class. SELECT, READ BINARY, VERIFY, COMPUTE
-// DIGITAL SIGNATURE and GET RESPONSE cannot be named here: file rules decide those.
+// DIGITAL SIGNATURE and GET RESPONSE cannot be named here: file rules decide those, except a
+// READ BINARY by short EF identifier with P1 (80|SFI) and P2 (offset) both fixed, and a
+// protected (CLA with 0C) PERFORM SECURITY OPERATION with P1-P2 fixed.
 struct CommandRule {
   std::string name;  // "GENERAL AUTHENTICATE"
   std::uint8_t cla = 0x00;
@@ -69,7 +71,8 @@ struct FirewallPolicy {
   std::vector<ApplicationRule> applications;
 
   // kInvalidArgument when `use` is empty, an AID is not 1-16 bytes or appears twice, a FID appears
-  // twice in an application, or a CommandRule names an instruction that file rules decide.
+  // twice in an application, or a CommandRule names an instruction that file rules decide (READ
+  // BINARY only with P1 = 80|SFI and P2 fixed, PSO only protected with P1-P2 fixed).
   Status Validate() const;
 
   friend bool operator==(const FirewallPolicy&, const FirewallPolicy&) = default;

@@ -7,6 +7,8 @@
 
 #include "base/log.h"
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
+#include "card/test_apdus.h"
 #include "card/transceive.h"
 
 namespace sekisho::card {
@@ -17,7 +19,10 @@ using testing::IsOk;
 using ::testing::Not;
 using testing::StatusIs;
 
-Bytes H(std::string_view hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
+using ::sekisho::testing::kSelectAuthCert;
+using ::sekisho::testing::kSelectAuthPin;
+using ::sekisho::testing::kSelectJpki;
 
 // The card behind the firewall: answers from a script (9000 when the script is empty), records
 // what reached it, and fails the test when a command arrives while `guarded` is set.
@@ -47,17 +52,14 @@ class GuardedCard : public CardChannel {
 };
 
 // APDUs from spec §3 (AIDs from §1).
-constexpr std::string_view kSelectJpki = "00A4040C0AD392F000260100000001";
 constexpr std::string_view kSelectInputAssist = "00A4040C0AD3921000310001010408";
 constexpr std::string_view kSelectCardFace = "00A4040C0AD3921000310001010402";
 constexpr std::string_view kSelectResidence = "00A4040C0AD3921000310001010401";
 constexpr std::string_view kSelectCommon = "00A4040C0AD3921000310001010100";
 constexpr std::string_view kSelectIsd = "00A4040C07A0000001510000";
 constexpr std::string_view kSelectToken = "00A4020C020006";
-constexpr std::string_view kSelectAuthCert = "00A4020C02000A";
 constexpr std::string_view kSelectAuthCa = "00A4020C02000B";
 constexpr std::string_view kSelectAuthKey = "00A4020C020017";
-constexpr std::string_view kSelectAuthPin = "00A4020C020018";
 constexpr std::string_view kSelectSignCert = "00A4020C020001";
 constexpr std::string_view kReadCurrent = "00B0000000";
 constexpr std::string_view kVerifyPin = "002000800431323334";
@@ -731,6 +733,36 @@ TEST(FirewallPolicyTest, AnotherApplicationIsAddedAsData) {
   EXPECT_THAT((*fw)->Transmit(H("0C86000002 7C00 00")), StatusIs(StatusCode::kPermissionDenied));
   card.guarded = false;
   EXPECT_EQ((*fw)->stats().refused, 4u);
+}
+
+TEST(FirewallPolicyTest, CommandRulesMayNameOnlyHeaderDecidedFileInstructions) {
+  const auto with_rule = [](CommandRule rule) {
+    FirewallPolicy policy = JpkiUserAuthenticationPolicy();
+    policy.applications.push_back(
+        {.aid = Bytes{0xD3, 0x92, 0xF0, 0x00, 0x4F, 0x01}, .name = "an applet", .commands = {rule}});
+    return policy.Validate();
+  };
+  // READ BINARY by SFI at a fixed offset, and a protected PSO with fixed P1-P2: allowed.
+  EXPECT_THAT(with_rule({.name = "r", .cla = 0x00, .ins = 0xB0, .p1 = 0x9C, .p2 = 0x00}), IsOk());
+  EXPECT_THAT(with_rule({.name = "p", .cla = 0x0C, .ins = 0x2A, .p1 = 0x00, .p2 = 0xBE}), IsOk());
+  // READ BINARY of the current EF, by SFI 0, or with any offset; PSO in clear or class 80; any
+  // P1-P2 of a protected PSO; SELECT and VERIFY at all.
+  EXPECT_THAT(with_rule({.name = "r", .cla = 0x00, .ins = 0xB0, .p1 = 0x00, .p2 = 0x00}),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(with_rule({.name = "r", .cla = 0x00, .ins = 0xB0, .p1 = 0x80, .p2 = 0x00}),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(with_rule({.name = "r", .cla = 0x00, .ins = 0xB0, .p1 = 0x9C}),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(with_rule({.name = "p", .cla = 0x80, .ins = 0x2A, .p1 = 0x00, .p2 = 0x80}),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(with_rule({.name = "p", .cla = 0x00, .ins = 0x2A, .p1 = 0x00, .p2 = 0xBE}),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(with_rule({.name = "p", .cla = 0x0C, .ins = 0x2A}),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(with_rule({.name = "s", .cla = 0x00, .ins = 0xA4, .p1 = 0x04, .p2 = 0x0C}),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(with_rule({.name = "v", .cla = 0x0C, .ins = 0x20, .p1 = 0x00, .p2 = 0x80}),
+              StatusIs(StatusCode::kInvalidArgument));
 }
 
 }  // namespace

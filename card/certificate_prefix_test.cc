@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 #include "card/tlv.h"
 
 namespace sekisho::card {
@@ -11,7 +12,7 @@ namespace {
 using testing::IsOk;
 using testing::StatusIs;
 
-Bytes H(std::string_view hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
 
 // Self-signed RSA-2048 v3 certificate with the JPKI user-authentication issuer DN, made once with
 // `openssl req -x509 -newkey rsa:2048 -sha256 -subj "/C=JP/O=JPKI/OU=JPKI for user

@@ -3,13 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 
 namespace sekisho::card {
 namespace {
 
 using testing::StatusIs;
 
-Bytes H(const char* hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
 
 // Known-answer vectors: ISO/IEC 7816-4:2020 §5.1 Table 2/3 encodings of each case.
 struct Vector {

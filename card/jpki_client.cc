@@ -23,10 +23,6 @@ constexpr std::size_t kMaxReadOffset = 0x7FFF;
 // A card that answers 9000 with no data this many times in a row will not make progress.
 constexpr int kMaxEmptyReads = 3;
 
-std::string Hex16(std::uint16_t v) {
-  return ToHex(std::array{static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v & 0xFF)});
-}
-
 std::string FileName(std::uint16_t fid) {
   switch (fid) {
     case mn::kJpkiToken:
@@ -40,7 +36,7 @@ std::string FileName(std::uint16_t fid) {
     case mn::kJpkiAuthPin:
       return "the authentication PIN (EF 0018)";
     default:
-      return "EF " + Hex16(fid);
+      return "EF " + ToHex16(fid);
   }
 }
 
@@ -48,22 +44,11 @@ std::string FileName(std::uint16_t fid) {
 // 69xx (security state, blocked, conditions) -> kFailedPrecondition, anything else -> kDataLoss
 // (a card answering outside its specification).
 Status CardAnswered(std::string_view action, std::uint16_t sw) {
-  const std::string message = std::string(action) + ": the card answered " + Hex16(sw) + " (" +
+  const std::string message = std::string(action) + ": the card answered " + ToHex16(sw) + " (" +
                               std::string(StatusWordName(sw)) + ")";
   if (sw == ToU16(StatusWord::kFileNotFound)) return NotFoundError(message);
   if ((sw >> 8) == 0x69) return FailedPreconditionError(message);
   return DataLossError(message);
-}
-
-Status LockedError() {
-  return FailedPreconditionError(
-      "the card's authentication PIN is locked; only the municipal office can unlock it");
-}
-
-bool IsBlocked(std::uint16_t sw) {
-  return sw == ToU16(StatusWord::kVerificationFailedNoTries) ||
-         sw == ToU16(StatusWord::kReferenceDataNotUsable) ||
-         sw == ToU16(StatusWord::kAuthenticationMethodBlocked);
 }
 
 }  // namespace
@@ -307,7 +292,7 @@ Result<PinStatus> JpkiClient::QueryAuthPinStatus() {
   // Spec §3 "Query tries left": VERIFY without a data field (case 1) spends no try.
   ASSIGN_OR_RETURN(ResponseApdu r,
                    Send(CommandApdu{0x00, mn::kInsVerify, 0x00, p2, {}, std::nullopt}));
-  if (IsBlocked(r.sw)) return PinStatus{0, true};
+  if (IsAuthPinBlocked(r.sw)) return PinStatus{0, true};
   if (const auto tries = TriesLeft(r.sw)) return PinStatus{*tries, false};
   // Spec §3.1: some cards answer 9000 while the PIN is verified; the counter is then full.
   if (r.ok()) return PinStatus{mn::kAuthPinMaxTries, false};
@@ -331,7 +316,7 @@ Status JpkiClient::VerifyAuthPin(SecretBytes pin, PinSafety safety) {
   if (!response.ok()) return response.status();
   const std::uint16_t sw = response->sw;
   if (response->ok()) return OkStatus();
-  if (IsBlocked(sw)) return LockedError();
+  if (IsAuthPinBlocked(sw)) return AuthPinLockedError();
   if (const auto tries = TriesLeft(sw)) {
     return UnauthenticatedError("wrong PIN, " + std::to_string(*tries) +
                                 (*tries == 1 ? " try left" : " tries left"));

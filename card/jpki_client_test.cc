@@ -6,9 +6,11 @@
 
 #include "base/log.h"
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 #include "card/apdu_firewall.h"
 #include "card/certificate_prefix.h"
 #include "card/counting_channel.h"
+#include "card/test_apdus.h"
 #include "card/tlv.h"
 
 namespace sekisho::card {
@@ -19,7 +21,8 @@ using testing::IsOk;
 using ::testing::Not;
 using testing::StatusIs;
 
-Bytes H(std::string_view hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
+using ::sekisho::testing::kSelectJpki;
 Bytes WithSw(ByteView data, std::string_view sw = "9000") {
   Bytes out(data.begin(), data.end());
   Append(out, H(sw));
@@ -65,7 +68,6 @@ class ScriptedCard : public CardChannel {
   std::deque<Step> script_;
 };
 
-constexpr std::string_view kSelectJpki = "00A4040C0AD392F000260100000001";
 constexpr std::string_view kSha256Prefix = "3031300D060960864801650304020105000420";
 // SHA-256("abc"), FIPS 180-4 / NIST CSRC example.
 constexpr std::string_view kSha256Abc =

@@ -62,6 +62,9 @@ inline constexpr std::string_view kTokenIos = "JPKIAPIOSTOKEN";
 inline constexpr std::size_t kTokenEfSize = 160;
 inline constexpr std::size_t kTokenLabelSize = 32;
 
+// §5: the card's keys are RSA-2048, so a modulus or a signature is 256 bytes.
+inline constexpr std::size_t kRsaModulusSize = 256;
+
 // §0: contact ATR.
 inline constexpr std::array<std::uint8_t, 9> kContactAtr = {0x3B, 0xE0, 0x00, 0xFF, 0x81,
                                                             0x31, 0xFE, 0x45, 0x14};

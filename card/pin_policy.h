@@ -5,6 +5,7 @@
 #include "base/bytes.h"
 #include "base/status.h"
 #include "card/mynumber_card.h"
+#include "card/status_word.h"
 
 namespace sekisho::card {
 
@@ -20,6 +21,21 @@ struct PinStatus {
   friend bool operator==(const PinStatus&, const PinStatus&) = default;
 };
 
+// True for the answers to a VERIFY by which the card says the PIN is blocked: 63C0 (no tries
+// left), 6984 (reference data not usable, spec §3.2) and 6983 (authentication method blocked,
+// ISO/IEC 7816-4:2020 §5.6 Table 6).
+inline bool IsAuthPinBlocked(std::uint16_t sw) {
+  return sw == ToU16(StatusWord::kVerificationFailedNoTries) ||
+         sw == ToU16(StatusWord::kReferenceDataNotUsable) ||
+         sw == ToU16(StatusWord::kAuthenticationMethodBlocked);
+}
+
+// The kFailedPrecondition a blocked authentication PIN is reported as.
+inline Status AuthPinLockedError() {
+  return FailedPreconditionError(
+      "the card's authentication PIN is locked; only the municipal office can unlock it");
+}
+
 // OK for exactly four ASCII digits; kInvalidArgument otherwise. The message never shows the PIN.
 inline Status CheckAuthPinFormat(ByteView pin) {
   bool digits = pin.size() == mynumber::kAuthPinLength;
@@ -34,10 +50,7 @@ inline Status CheckAuthPinFormat(ByteView pin) {
 // Whether a PIN may be sent to a card in `status`: kFailedPrecondition when the PIN is blocked;
 // kPermissionDenied when one try is left and `safety` is kRefuseLastTry.
 inline Status CheckPinSafety(const PinStatus& status, PinSafety safety) {
-  if (status.blocked || status.tries_left <= 0) {
-    return FailedPreconditionError(
-        "the card's authentication PIN is locked; only the municipal office can unlock it");
-  }
+  if (status.blocked || status.tries_left <= 0) return AuthPinLockedError();
   if (status.tries_left == 1 && safety != PinSafety::kAllowLastTry) {
     return PermissionDeniedError(
         "only one try is left on the card's authentication PIN, and a wrong PIN would lock the "

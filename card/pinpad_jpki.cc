@@ -19,17 +19,6 @@ namespace mn = mynumber;
 // Spec §3 "VERIFY by SFI": P2 = 80|SFI names IEF 0018 without a SELECT.
 constexpr std::uint8_t kAuthPinBySfi = 0x80 | mn::kJpkiAuthPin;
 
-bool IsBlocked(std::uint16_t sw) {
-  return sw == ToU16(StatusWord::kVerificationFailedNoTries) ||
-         sw == ToU16(StatusWord::kReferenceDataNotUsable) ||
-         sw == ToU16(StatusWord::kAuthenticationMethodBlocked);
-}
-
-Status LockedError() {
-  return FailedPreconditionError(
-      "the card's authentication PIN is locked; only the municipal office can unlock it");
-}
-
 Status UnexpectedAnswer(std::string_view action, std::uint16_t sw) {
   const std::array<std::uint8_t, 2> bytes = {static_cast<std::uint8_t>(sw >> 8),
                                              static_cast<std::uint8_t>(sw & 0xFF)};
@@ -46,7 +35,7 @@ Status VerifyAuthPinOnPinPad(CardChannel& channel, PinSafety safety) {
       Transceive(channel,
                  CommandApdu{0x00, mn::kInsVerify, 0x00, kAuthPinBySfi, {}, std::nullopt}));
   PinStatus status;
-  if (IsBlocked(query.sw)) {
+  if (IsAuthPinBlocked(query.sw)) {
     status = PinStatus{0, true};
   } else if (const auto tries = TriesLeft(query.sw)) {
     status = PinStatus{*tries, false};
@@ -72,7 +61,7 @@ Status VerifyAuthPinOnPinPad(CardChannel& channel, PinSafety safety) {
   }
   const std::uint16_t sw = ReadU16(answer[0], answer[1]);
   if (sw == ToU16(StatusWord::kOk)) return OkStatus();
-  if (IsBlocked(sw)) return LockedError();
+  if (IsAuthPinBlocked(sw)) return AuthPinLockedError();
   if (const auto tries = TriesLeft(sw)) {
     return UnauthenticatedError("wrong PIN, " + std::to_string(*tries) +
                                 (*tries == 1 ? " try left" : " tries left"));

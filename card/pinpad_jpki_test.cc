@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 #include "card/apdu_firewall.h"
 #include "card/pinpad_router.h"
+#include "card/test_apdus.h"
 
 namespace sekisho::card {
 namespace {
@@ -19,14 +21,13 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-Bytes H(std::string_view hex) { return *FromHex(hex); }
-
-constexpr std::string_view kSelectJpki = "00A4040C0AD392F000260100000001";
-constexpr std::string_view kTriesQuery = "00200098";
-constexpr std::string_view kTemplate = "0020009804FFFFFFFF";
+using ::sekisho::testing::H;
+using ::sekisho::testing::kAuthPinTemplate;
+using ::sekisho::testing::kSelectJpki;
+using ::sekisho::testing::kTriesQuery;
 
 // The card answers the SELECT with 9000 and the tries query from `tries_answer`.
-class ScriptedCard : public CardChannel {
+class TriesAnsweringCard : public CardChannel {
  public:
   Result<Bytes> Transmit(ByteView command) override {
     received.emplace_back(command.begin(), command.end());
@@ -61,7 +62,7 @@ class VerifyAuthPinOnPinPadTest : public ::testing::Test {
     ASSERT_THAT(firewall_->Transmit(H(kSelectJpki)), IsOk());
   }
 
-  ScriptedCard card_;
+  TriesAnsweringCard card_;
   ScriptedPinPad pin_pad_;
   PinPadRouter router_{card_, pin_pad_, kJpkiAuthPinFormat};
   std::unique_ptr<ApduFirewall> firewall_;
@@ -70,7 +71,7 @@ class VerifyAuthPinOnPinPadTest : public ::testing::Test {
 TEST_F(VerifyAuthPinOnPinPadTest, QueriesTheTriesThenSendsOneTemplate) {
   EXPECT_THAT(VerifyAuthPinOnPinPad(*firewall_), IsOk());
   EXPECT_THAT(card_.received, ElementsAre(H(kSelectJpki), H(kTriesQuery)));
-  EXPECT_THAT(pin_pad_.templates, ElementsAre(H(kTemplate)));
+  EXPECT_THAT(pin_pad_.templates, ElementsAre(H(kAuthPinTemplate)));
 }
 
 TEST_F(VerifyAuthPinOnPinPadTest, AVerifiedPinCountsAsAFullCounter) {

@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 #include "card/apdu_firewall.h"
 #include "card/counting_channel.h"
 #include "card/pinpad_entry.h"
+#include "card/test_apdus.h"
 #include "card/transceive.h"
 
 namespace sekisho::card {
@@ -22,14 +24,14 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-Bytes H(std::string_view hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
+using ::sekisho::testing::kAuthPinTemplate;
+using ::sekisho::testing::kSelectAuthCert;
+using ::sekisho::testing::kSelectAuthPin;
+using ::sekisho::testing::kSelectJpki;
+using ::sekisho::testing::kTriesQuery;
 
 // Spec §3 forms; the template of the JPKI authentication PIN by SFI 18.
-constexpr std::string_view kSelectJpki = "00A4040C0AD392F000260100000001";
-constexpr std::string_view kSelectAuthPin = "00A4020C020018";
-constexpr std::string_view kSelectAuthCert = "00A4020C02000A";
-constexpr std::string_view kTriesQuery = "00200098";
-constexpr std::string_view kTemplate = "0020009804FFFFFFFF";
 
 // The card: records what reached it and answers 9000.
 class RecordingCard : public CardChannel {
@@ -71,7 +73,7 @@ class FakePinPad : public SecurePinEntry {
 class ChannelWithPinPad : public RecordingCard, public FakePinPad {};
 
 TEST(PinVerifyTemplateTest, KnownAnswers) {
-  EXPECT_EQ(PinVerifyTemplate(0x00, 0x00, 0x98, kJpkiAuthPinFormat), H(kTemplate));
+  EXPECT_EQ(PinVerifyTemplate(0x00, 0x00, 0x98, kJpkiAuthPinFormat), H(kAuthPinTemplate));
   EXPECT_EQ(PinVerifyTemplate(0x00, 0x00, 0x80, PinFormat{4, 8}), H("0020008008FFFFFFFFFFFFFFFF"));
 }
 
@@ -86,7 +88,7 @@ TEST(CheckPinFormatTest, Bounds) {
 }
 
 TEST(CheckPinVerifyTemplateTest, AcceptsTemplates) {
-  EXPECT_THAT(CheckPinVerifyTemplate(H(kTemplate), kJpkiAuthPinFormat), IsOk());
+  EXPECT_THAT(CheckPinVerifyTemplate(H(kAuthPinTemplate), kJpkiAuthPinFormat), IsOk());
   EXPECT_THAT(CheckPinVerifyTemplate(H("0020008008FFFFFFFFFFFFFFFF"), {6, 8}), IsOk());
 }
 
@@ -112,7 +114,8 @@ TEST(CheckPinVerifyTemplateTest, RefusesWhatIsNotATemplate) {
     EXPECT_THAT(status.message(), Not(HasSubstr("31323334"))) << c.hex;
     EXPECT_THAT(status.message(), Not(HasSubstr("1234"))) << c.hex;
   }
-  EXPECT_THAT(CheckPinVerifyTemplate(H(kTemplate), {0, 4}), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(CheckPinVerifyTemplate(H(kAuthPinTemplate), {0, 4}),
+              StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST(SecurePinEntryOfTest, OnlyTheReadersOwnChannelTells) {
@@ -129,11 +132,11 @@ TEST(PinPadRouterTest, TheTemplateGoesToThePinPadAndNeverToTheCard) {
   FakePinPad pin_pad;
   pin_pad.answers.push_back(std::uint16_t{0x63C2});
   PinPadRouter router(card, pin_pad, kJpkiAuthPinFormat);
-  auto answer = router.Transmit(H(kTemplate));
+  auto answer = router.Transmit(H(kAuthPinTemplate));
   ASSERT_THAT(answer, IsOk());
   EXPECT_EQ(*answer, H("63C2"));
   EXPECT_THAT(card.received, IsEmpty());
-  EXPECT_THAT(pin_pad.templates, ElementsAre(H(kTemplate)));
+  EXPECT_THAT(pin_pad.templates, ElementsAre(H(kAuthPinTemplate)));
   EXPECT_THAT(pin_pad.formats, ElementsAre(kJpkiAuthPinFormat));
   EXPECT_EQ(router.verifications(), 1u);
 }
@@ -172,8 +175,8 @@ TEST(PinPadRouterTest, ThePinPadsErrorsComeBackAsTheyAre) {
   pin_pad.answers.push_back(DeadlineExceededError("nobody typed"));
   pin_pad.answers.push_back(UnauthenticatedError("cancelled"));
   PinPadRouter router(card, pin_pad, kJpkiAuthPinFormat);
-  EXPECT_THAT(router.Transmit(H(kTemplate)), StatusIs(StatusCode::kDeadlineExceeded));
-  EXPECT_THAT(router.Transmit(H(kTemplate)), StatusIs(StatusCode::kUnauthenticated));
+  EXPECT_THAT(router.Transmit(H(kAuthPinTemplate)), StatusIs(StatusCode::kDeadlineExceeded));
+  EXPECT_THAT(router.Transmit(H(kAuthPinTemplate)), StatusIs(StatusCode::kUnauthenticated));
   EXPECT_THAT(card.received, IsEmpty());
 }
 
@@ -199,8 +202,8 @@ class FirewallOverRouterTest : public ::testing::Test {
 
 TEST_F(FirewallOverRouterTest, TheAuthPinTemplateIsAllowedByItsSfi) {
   ASSERT_THAT(Send(kSelectJpki), IsOk());
-  ASSERT_THAT(Send(kTemplate), IsOk());
-  EXPECT_THAT(pin_pad_.templates, ElementsAre(H(kTemplate)));
+  ASSERT_THAT(Send(kAuthPinTemplate), IsOk());
+  EXPECT_THAT(pin_pad_.templates, ElementsAre(H(kAuthPinTemplate)));
   EXPECT_THAT(firewall_->AllowedLog().back(),
               HasSubstr("VERIFY by SFI of the authentication PIN (利用者証明用PIN, EF 0018)"));
   EXPECT_THAT(card_.received, ElementsAre(H(kSelectJpki)));
@@ -221,10 +224,10 @@ TEST_F(FirewallOverRouterTest, RefusedTemplatesNeverReachThePinPad) {
     RefusalReason reason;
   };
   const Case cases[] = {
-      {"no application selected", {}, kTemplate, RefusalReason::kNoApplicationSelected},
+      {"no application selected", {}, kAuthPinTemplate, RefusalReason::kNoApplicationSelected},
       {"after a refused SELECT of the input-assist application",
        {kSelectJpki, "00A4040C0AD3921000310001010408"},
-       kTemplate,
+       kAuthPinTemplate,
        RefusalReason::kNoApplicationSelected},
       {"the signature password (SFI 1B)",
        {kSelectJpki},

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 
 namespace sekisho::card {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 using testing::IsOk;
 using testing::StatusIs;
 
-Bytes H(const char* hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
 
 TEST(ResponseApduTest, ParseSplitsDataAndStatusWord) {
   auto r = ResponseApdu::Parse(H("0102 0304 6282"));

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 
 namespace sekisho::card {
 namespace {
@@ -14,7 +15,7 @@ using ::testing::HasSubstr;
 using testing::IsOk;
 using testing::StatusIs;
 
-Bytes H(const char* hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
 
 Bytes Cat(std::initializer_list<ByteView> parts) {
   Bytes out;

@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 
 namespace sekisho::card {
 namespace {
@@ -31,7 +32,7 @@ class ScriptedChannel : public CardChannel {
   std::deque<Bytes> answers_;
 };
 
-Bytes H(const char* hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
 
 TEST(TransceiveTest, FollowsGetResponseAndConcatenates) {
   ScriptedChannel ch({H("AABB6102"), H("CCDD9000")});

@@ -8,7 +8,7 @@
 namespace sekisho::gate {
 namespace {
 
-std::string Range(std::uint64_t first, std::uint64_t last) {
+std::string SequenceRange(std::uint64_t first, std::uint64_t last) {
   return std::to_string(first) + ".." + std::to_string(last);
 }
 
@@ -21,12 +21,14 @@ Status ValidateShapeExceptSignature(const Batch& b) {
   }
   const std::uint64_t count = b.last_sequence - b.first_sequence + 1;
   if (count > kMaxBatchEvents) {
-    return InvalidArgumentError("batch: events " + Range(b.first_sequence, b.last_sequence) +
+    return InvalidArgumentError("batch: events " +
+                                SequenceRange(b.first_sequence, b.last_sequence) +
                                 " are more than " + std::to_string(kMaxBatchEvents));
   }
   if (b.records.size() != count) {
-    return InvalidArgumentError("batch: events " + Range(b.first_sequence, b.last_sequence) +
-                                " but " + std::to_string(b.records.size()) + " records");
+    return InvalidArgumentError("batch: events " +
+                                SequenceRange(b.first_sequence, b.last_sequence) + " but " +
+                                std::to_string(b.records.size()) + " records");
   }
   for (std::size_t i = 0; i < b.records.size(); ++i) {
     if (b.records[i].empty() || b.records[i].size() > kMaxBatchRecordSize) {
@@ -110,8 +112,8 @@ Result<Batch> DecodeBatch(ByteView encoded) {
   }
   if (b.last_sequence - b.first_sequence >= kMaxBatchEvents) {
     return in.Invalid("last sequence", at,
-                      "events " + Range(b.first_sequence, b.last_sequence) + " are more than " +
-                          std::to_string(kMaxBatchEvents));
+                      "events " + SequenceRange(b.first_sequence, b.last_sequence) +
+                          " are more than " + std::to_string(kMaxBatchEvents));
   }
   ASSIGN_OR_RETURN(const ByteView head, in.Take(b.chain_head.size(), "chain head"));
   std::copy(head.begin(), head.end(), b.chain_head.begin());

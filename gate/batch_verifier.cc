@@ -5,7 +5,8 @@
 namespace sekisho::gate {
 namespace {
 
-std::string Range(std::uint64_t first, std::uint64_t last) {
+// "5" for a single sequence number, "5..9" for more.
+std::string SequenceOrRange(std::uint64_t first, std::uint64_t last) {
   return first == last ? std::to_string(first)
                        : std::to_string(first) + ".." + std::to_string(last);
 }
@@ -25,7 +26,7 @@ Result<VerifiedBatch> VerifyBatch(const Batch& batch, const Ed25519PublicKey& ga
   }
   RETURN_IF_ERROR(ValidateBatchShape(batch));
   const std::string what =
-      gate + " batch of events " + Range(batch.first_sequence, batch.last_sequence);
+      gate + " batch of events " + SequenceOrRange(batch.first_sequence, batch.last_sequence);
   if (Status signature = gate_key.Verify(BatchSigningMessage(batch), batch.signature);
       !signature.ok()) {
     return UnauthenticatedError(what + ": the signature does not verify with the gate's key");
@@ -37,9 +38,10 @@ Result<VerifiedBatch> VerifyBatch(const Batch& batch, const Ed25519PublicKey& ga
         ")");
   }
   if (batch.first_sequence > expected.next_sequence) {
-    return FailedPreconditionError(what + ": sequence gap; events " +
-                                   Range(expected.next_sequence, batch.first_sequence - 1) +
-                                   " have not been received");
+    return FailedPreconditionError(
+        what + ": sequence gap; events " +
+        SequenceOrRange(expected.next_sequence, batch.first_sequence - 1) +
+        " have not been received");
   }
 
   VerifiedBatch out;

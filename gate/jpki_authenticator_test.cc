@@ -31,8 +31,7 @@ using policy::Reason;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-// The shared test card's PIN (card::sim::NewCardOptions).
-constexpr std::string_view kPin = "1234";
+using ::sekisho::card::sim::testing::kTestCardPin;
 
 // A channel that fails or lies on purpose: it stops answering (kUnavailable, as a card pulled
 // out) from the N-th command on, or flips a bit of the signature the card returns.
@@ -117,7 +116,7 @@ TEST_F(JpkiAuthenticatorTest, AuthenticatesWithPin) {
   auto card = NewTestCard();
   card::sim::SimChannel sim(*card);
   card::CountingChannel counting(sim);
-  keypad_.AddPin(kPin);
+  keypad_.AddPin(kTestCardPin);
   const AuthenticationOutcome outcome = authenticator_.Authenticate(counting, Assurance::kCard);
   ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
   EXPECT_EQ(outcome.credential, ExpectedKey());
@@ -134,8 +133,8 @@ TEST_F(JpkiAuthenticatorTest, AuthenticatesWithPin) {
 TEST_F(JpkiAuthenticatorTest, EachAuthenticationSignsAFreshChallenge) {
   auto card = NewTestCard();
   card::sim::SimChannel sim(*card);
-  keypad_.AddPin(kPin);
-  keypad_.AddPin(kPin);
+  keypad_.AddPin(kTestCardPin);
+  keypad_.AddPin(kTestCardPin);
   EXPECT_TRUE(authenticator_.Authenticate(sim, Assurance::kCardAndPin).ok());
   EXPECT_TRUE(authenticator_.Authenticate(sim, Assurance::kCardAndPin).ok());
 }
@@ -155,7 +154,7 @@ TEST_F(JpkiAuthenticatorTest, WrongPinFailsWithTheClaimedKey) {
 TEST_F(JpkiAuthenticatorTest, LastTryIsNeverSpentAndThePinNotAsked) {
   auto card = CardWithTries(1);
   card::sim::SimChannel sim(*card);
-  keypad_.AddPin(kPin);
+  keypad_.AddPin(kTestCardPin);
   const AuthenticationOutcome outcome = authenticator_.Authenticate(sim, Assurance::kCardAndPin);
   EXPECT_EQ(outcome.reason, Reason::kPinRefused);
   EXPECT_THAT(outcome.status,
@@ -212,7 +211,7 @@ TEST_F(JpkiAuthenticatorTest, CardRemovedAtEveryStep) {
     auto card = NewTestCard();
     card::sim::SimChannel sim(*card);
     FaultyChannel counting(sim);
-    keypad_.AddPin(kPin);
+    keypad_.AddPin(kTestCardPin);
     ASSERT_TRUE(authenticator_.Authenticate(counting, Assurance::kCard).ok());
     total = counting.commands;
   }
@@ -223,7 +222,7 @@ TEST_F(JpkiAuthenticatorTest, CardRemovedAtEveryStep) {
     FaultyChannel faulty(sim);
     faulty.remove_at = at;
     ScriptedKeypad keypad;
-    keypad.AddPin(kPin);
+    keypad.AddPin(kTestCardPin);
     JpkiAuthenticator authenticator(k_org_, keypad, random_);
     const AuthenticationOutcome outcome = authenticator.Authenticate(faulty, Assurance::kCard);
     EXPECT_FALSE(outcome.ok()) << at;
@@ -238,7 +237,7 @@ TEST_F(JpkiAuthenticatorTest, SignatureThatDoesNotMatchTheCertificate) {
   card::sim::SimChannel sim(*card);
   FaultyChannel faulty(sim);
   faulty.damage_signature = true;
-  keypad_.AddPin(kPin);
+  keypad_.AddPin(kTestCardPin);
   const AuthenticationOutcome outcome = authenticator_.Authenticate(faulty, Assurance::kCard);
   EXPECT_EQ(outcome.reason, Reason::kAuthenticationFailed);
   EXPECT_THAT(outcome.status, StatusIs(StatusCode::kUnauthenticated, HasSubstr("does not verify")));
@@ -258,8 +257,8 @@ TEST_F(JpkiAuthenticatorTest, NotAMyNumberCard) {
 TEST_F(JpkiAuthenticatorTest, APinPadReaderIsUsedAndTheKeypadNeverAsked) {
   auto card = NewTestCard();
   PinPadReaderBench bench(*card);
-  keypad_.AddPin(kPin);  // there to be noticed if asked
-  bench.reader->HolderTypes(kPin);
+  keypad_.AddPin(kTestCardPin);  // there to be noticed if asked
+  bench.reader->HolderTypes(kTestCardPin);
   const AuthenticationOutcome outcome =
       authenticator_.Authenticate(*bench.channel, Assurance::kCardAndPin);
   ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
@@ -278,7 +277,7 @@ TEST_F(JpkiAuthenticatorTest, APinPadReaderIsUsedAndTheKeypadNeverAsked) {
 TEST_F(JpkiAuthenticatorTest, ThePinPadsTemplateGoesThroughTheFirewall) {
   auto card = NewTestCard();
   PinPadReaderBench bench(*card);
-  bench.reader->HolderTypes(kPin);
+  bench.reader->HolderTypes(kTestCardPin);
   auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(256);
   auto previous = spdlog::default_logger();
   auto logger = std::make_shared<spdlog::logger>("pin_pad_test", sink);
@@ -329,7 +328,7 @@ TEST_F(JpkiAuthenticatorTest, PinPadOutcomesThatSpendNoTry) {
       {"request refused",
        [](FakePinPadReader& r) {
          r.refuse_every_request = true;
-         r.HolderTypes(kPin);
+         r.HolderTypes(kTestCardPin);
        },
        Reason::kCardError, StatusCode::kInvalidArgument},
   };
@@ -338,7 +337,7 @@ TEST_F(JpkiAuthenticatorTest, PinPadOutcomesThatSpendNoTry) {
     PinPadReaderBench bench(*card);
     c.script(*bench.reader);
     ScriptedKeypad keypad;
-    keypad.AddPin(kPin);
+    keypad.AddPin(kTestCardPin);
     JpkiAuthenticator authenticator(k_org_, keypad, random_);
     const AuthenticationOutcome outcome =
         authenticator.Authenticate(*bench.channel, Assurance::kCardAndPin);
@@ -355,7 +354,7 @@ TEST_F(JpkiAuthenticatorTest, ThePinPadIsNotOfferedTheLastTry) {
   for (int tries : {1, 0}) {
     auto card = CardWithTries(tries);
     PinPadReaderBench bench(*card);
-    bench.reader->HolderTypes(kPin);
+    bench.reader->HolderTypes(kTestCardPin);
     const AuthenticationOutcome outcome =
         authenticator_.Authenticate(*bench.channel, Assurance::kCardAndPin);
     EXPECT_EQ(outcome.reason, Reason::kPinRefused) << tries;
@@ -368,7 +367,7 @@ TEST_F(JpkiAuthenticatorTest, ThePinPadIsNotOfferedTheLastTry) {
 TEST_F(JpkiAuthenticatorTest, AReaderWithoutAPinPadUsesTheKeypad) {
   auto card = NewTestCard();
   PinPadReaderBench bench(*card, /*offers_pin_pad=*/false);
-  keypad_.AddPin(kPin);
+  keypad_.AddPin(kTestCardPin);
   const AuthenticationOutcome outcome =
       authenticator_.Authenticate(*bench.channel, Assurance::kCardAndPin);
   ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();

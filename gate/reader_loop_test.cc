@@ -21,26 +21,27 @@ namespace {
 using card::sim::testing::NewTestCard;
 using card::sim::testing::World;
 using policy::Reason;
+using ::sekisho::card::sim::testing::kTestCardPin;
 using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using testing::MemorySink;
 
-constexpr policy::ObjectId kSite = 1;
-constexpr policy::ObjectId kZone = 2;
-constexpr policy::ObjectId kLevel = 3;
-constexpr policy::ObjectId kDoor = 4;
-constexpr std::string_view kPin = "1234";  // the shared test card's PIN
+constexpr policy::ObjectId kReaderSite = 1;
+constexpr policy::ObjectId kReaderZone = 2;
+constexpr policy::ObjectId kReaderLevel = 3;
+constexpr policy::ObjectId kReaderDoor = 4;
 constexpr auto kWait = std::chrono::seconds(20);
 // 2025-06-02T01:00:00Z: within the test card's certificate validity.
-constexpr TimePoint kNow = FromUnixSeconds(1748826000);
+constexpr TimePoint kReaderNow = FromUnixSeconds(1748826000);
 
 class ReaderLoopTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto controller = DoorController::Create(sink_, authenticator_, clock_, {{kDoor, &door_}});
+    auto controller =
+        DoorController::Create(sink_, authenticator_, clock_, {{kReaderDoor, &door_}});
     ASSERT_THAT(controller.status(), IsOk());
     controller_ = std::move(controller).value();
-    loop_ = std::make_unique<ReaderLoop>(reader_, *controller_, kDoor,
+    loop_ = std::make_unique<ReaderLoop>(reader_, *controller_, kReaderDoor,
                                          [this](const Event& e) { observed_.push_back(e); });
     auto cert = pki::Certificate::FromDer(World().profile.auth_certificate);
     ASSERT_TRUE(cert.ok());
@@ -51,15 +52,16 @@ class ReaderLoopTest : public ::testing::Test {
   void Install(std::uint8_t flags) {
     policy::Snapshot s;
     s.version = 9;
-    s.sites = {policy::Site{.id = kSite, .utc_offset_minutes = 540}};
-    s.zones = {policy::Zone{.id = kZone, .site = kSite}};
-    s.doors = {policy::Door{kDoor, kSite, kZone, policy::kNone, policy::Assurance::kCardAndPin}};
-    s.levels = {policy::AccessLevel{kLevel, {policy::LevelRule{kZone}}}};
+    s.sites = {policy::Site{.id = kReaderSite, .utc_offset_minutes = 540}};
+    s.zones = {policy::Zone{.id = kReaderZone, .site = kReaderSite}};
+    s.doors = {policy::Door{kReaderDoor, kReaderSite, kReaderZone, policy::kNone,
+                            policy::Assurance::kCardAndPin}};
+    s.levels = {policy::AccessLevel{kReaderLevel, {policy::LevelRule{kReaderZone}}}};
     policy::Credential c;
     c.key = card_key_;
     c.staff.fill(0x5A);
     c.flags = flags;
-    c.levels = {policy::LevelAssignment{kLevel}};
+    c.levels = {policy::LevelAssignment{kReaderLevel}};
     s.credentials = {c};
     auto compiled = policy::CompiledPolicy::Create(std::move(s));
     ASSERT_THAT(compiled.status(), IsOk());
@@ -81,7 +83,7 @@ class ReaderLoopTest : public ::testing::Test {
     return identity::OrgKey::Generate(random);
   }();
   SeededRandom random_{22};
-  FakeClock clock_{kNow};
+  FakeClock clock_{kReaderNow};
   SimulatedDoor door_{clock_, std::chrono::seconds(30)};
   MemorySink sink_{&door_};
   SimulatedCardReader reader_{"desk reader"};
@@ -95,7 +97,7 @@ class ReaderLoopTest : public ::testing::Test {
 TEST_F(ReaderLoopTest, EnrolledCardWithPinOpensTheDoor) {
   Install(0);
   auto card = NewTestCard();
-  Result<Event> event = HolderPresents(*card, std::string(kPin));
+  Result<Event> event = HolderPresents(*card, std::string(kTestCardPin));
   ASSERT_THAT(event.status(), IsOk());
   EXPECT_EQ(event->reason, Reason::kGranted);
   EXPECT_EQ(event->credential, card_key_);
@@ -108,7 +110,7 @@ TEST_F(ReaderLoopTest, EnrolledCardWithPinOpensTheDoor) {
 TEST_F(ReaderLoopTest, RevokedCardIsDeniedAfterItsPin) {
   Install(policy::kCredentialRevoked);
   auto card = NewTestCard();
-  Result<Event> event = HolderPresents(*card, std::string(kPin));
+  Result<Event> event = HolderPresents(*card, std::string(kTestCardPin));
   ASSERT_THAT(event.status(), IsOk());
   EXPECT_EQ(event->reason, Reason::kRevoked);
   EXPECT_EQ(door_.unlock_count(), 0);
@@ -150,7 +152,7 @@ TEST_F(ReaderLoopTest, RunServesCardsUntilStopped) {
   std::thread loop([&] { ran = loop_->Run(stop); });
   auto card = NewTestCard();
   for (int i = 0; i < 3; ++i) {
-    EXPECT_THAT(reader_.Present(*card, std::string(kPin), kWait), IsOk());
+    EXPECT_THAT(reader_.Present(*card, std::string(kTestCardPin), kWait), IsOk());
   }
   stop = true;
   reader_.Cancel();
@@ -159,13 +161,13 @@ TEST_F(ReaderLoopTest, RunServesCardsUntilStopped) {
   EXPECT_EQ(sink_.events.size(), 3u);
   EXPECT_EQ(door_.unlock_count(), 3);
   // After Cancel, holders are turned away at once.
-  EXPECT_THAT(reader_.Present(*card, std::string(kPin), kWait),
+  EXPECT_THAT(reader_.Present(*card, std::string(kTestCardPin), kWait),
               StatusIs(StatusCode::kUnavailable));
 }
 
 TEST_F(ReaderLoopTest, CardNotTakenInTimeIsWithdrawn) {
   auto card = NewTestCard();
-  EXPECT_THAT(reader_.Present(*card, std::string(kPin), std::chrono::milliseconds(10)),
+  EXPECT_THAT(reader_.Present(*card, std::string(kTestCardPin), std::chrono::milliseconds(10)),
               StatusIs(StatusCode::kDeadlineExceeded));
   // The reader is free again: the next wait finds nothing.
   EXPECT_THAT(reader_.WaitForCard(std::chrono::milliseconds(1)).status(),

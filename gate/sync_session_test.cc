@@ -22,7 +22,7 @@ using ::testing::HasSubstr;
 using testing::kTestGate;
 using testing::TempDir;
 
-constexpr policy::UnixSeconds kNow = 1780272000;
+constexpr policy::UnixSeconds kSyncNow = 1780272000;
 
 class SyncSessionTest : public ::testing::Test {
  protected:
@@ -62,7 +62,7 @@ class SyncSessionTest : public ::testing::Test {
     return wire.ok() ? *wire : Bytes{};
   }
   Bytes SnapshotWire(const policy::Snapshot& s) {
-    auto signed_snapshot = snapshot::SignSnapshot(org_key_, kTestGate, kNow, s);
+    auto signed_snapshot = snapshot::SignSnapshot(org_key_, kTestGate, kSyncNow, s);
     EXPECT_THAT(signed_snapshot, IsOk());
     return Wire(sync::SnapshotMessage{*signed_snapshot});
   }
@@ -94,7 +94,7 @@ class SyncSessionTest : public ::testing::Test {
 
   TempDir temp_;
   SeededRandom random_{4};
-  FakeClock clock_{FromUnixSeconds(kNow)};
+  FakeClock clock_{FromUnixSeconds(kSyncNow)};
   Ed25519PrivateKey org_key_ = OrgKey();
   testing::FakeAuthenticator auth_;
   std::unique_ptr<EventQueue> queue_;
@@ -137,7 +137,7 @@ TEST_F(SyncSessionTest, AppliesSavesAndReportsPolicy) {
   v2.version = 2;
   auto delta = snapshot::Diff(v1_, v2);
   ASSERT_THAT(delta, IsOk());
-  auto signed_delta = snapshot::SignDelta(org_key_, kTestGate, kNow, *delta);
+  auto signed_delta = snapshot::SignDelta(org_key_, kTestGate, kSyncNow, *delta);
   ASSERT_THAT(signed_delta, IsOk());
   ASSERT_THAT(session_->OnMessage(Wire(sync::DeltaMessage{*signed_delta})), IsOk());
   EXPECT_EQ(Sent(), (std::vector<sync::Message>{sync::PolicyApplied{2}}));

@@ -18,10 +18,6 @@ using internal::PlainClientStream;
 using internal::TlsClientStream;
 using internal::TransportError;
 
-bool HasLineBreak(std::string_view text) {
-  return text.find_first_of("\r\n") != std::string_view::npos;
-}
-
 Result<http::request<http::string_body>> ToBeastRequest(const FetchOptions& options,
                                                         const HttpRequest& request) {
   if (request.method.empty() || HasLineBreak(request.method) ||

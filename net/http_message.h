@@ -55,6 +55,12 @@ struct HttpResponse {
   std::string body;
 };
 
+// True when `text` holds a CR or LF, which would split a message (RFC 9112 §2.2): the client
+// refuses such a method, target or header field, the server such a response header.
+inline bool HasLineBreak(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos;
+}
+
 // Answers one request. Runs on one of the server's threads; must be thread-safe.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 

@@ -74,10 +74,6 @@ bool IsHttpParseError(const error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
 }
 
-bool HasLineBreak(std::string_view text) {
-  return text.find_first_of("\r\n") != std::string_view::npos;
-}
-
 PeerInfo PeerOf(const tcp::socket& socket) {
   PeerInfo peer;
   error_code ec;

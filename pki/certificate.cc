@@ -11,10 +11,6 @@
 namespace sekisho::pki {
 namespace {
 
-// Encoding an already parsed object fails only when memory runs out; there is no sensible
-// value to return then.
-[[noreturn]] void EncodingFailed() { std::abort(); }
-
 std::string NameText(const X509_NAME* name) {
   // RFC 2253 escaping, but UTF-8 rather than \XX escapes for non-ASCII characters.
   constexpr unsigned long kFlags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;

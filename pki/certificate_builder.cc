@@ -8,7 +8,7 @@
 namespace sekisho::pki {
 namespace {
 
-Status OpenSslFailure(std::string_view what) {
+Status BuilderFailure(std::string_view what) {
   return InternalError("certificate builder: " + std::string(what) + ": " + OpenSslErrorText());
 }
 
@@ -25,7 +25,7 @@ bool IsPrintableString(std::string_view value) {
 
 Result<X509NamePtr> MakeName(std::initializer_list<Rdn> rdns) {
   X509NamePtr name(X509_NAME_new());
-  if (!name) return OpenSslFailure("name");
+  if (!name) return BuilderFailure("name");
   for (const auto& [field, value] : rdns) {
     const std::string attribute(field);
     if (OBJ_txt2nid(attribute.c_str()) == NID_undef) {
@@ -56,7 +56,7 @@ Result<Certificate> BuildCertificate(const CertificateTemplate& spec) {
     return InvalidArgumentError("certificate builder: notAfter must be after notBefore");
   }
   X509Ptr x509(X509_new());
-  if (!x509) return OpenSslFailure("certificate");
+  if (!x509) return BuilderFailure("certificate");
   ASSIGN_OR_RETURN(Asn1IntegerPtr serial, IntegerFromMagnitude(spec.serial));
   X509* issuer = spec.issuer != nullptr ? spec.issuer->get() : nullptr;
   const X509_NAME* issuer_name = issuer != nullptr ? X509_get_subject_name(issuer) : spec.subject;
@@ -67,7 +67,7 @@ Result<Certificate> BuildCertificate(const CertificateTemplate& spec) {
       X509_set_issuer_name(x509.get(), issuer_name) != 1 ||
       X509_set_subject_name(x509.get(), spec.subject) != 1 ||
       X509_set_pubkey(x509.get(), const_cast<EVP_PKEY*>(spec.subject_key)) != 1) {
-    return OpenSslFailure("certificate");
+    return BuilderFailure("certificate");
   }
   RETURN_IF_ERROR(SetAsn1Time(*X509_getm_notBefore(x509.get()), spec.not_before));
   RETURN_IF_ERROR(SetAsn1Time(*X509_getm_notAfter(x509.get()), spec.not_after));
@@ -82,13 +82,13 @@ Result<Certificate> BuildCertificate(const CertificateTemplate& spec) {
                                   ": " + OpenSslErrorText());
     }
     if (X509_add_ext(x509.get(), ext.get(), -1) != 1) {
-      return OpenSslFailure(std::string("extension ") + OBJ_nid2sn(nid));
+      return BuilderFailure(std::string("extension ") + OBJ_nid2sn(nid));
     }
   }
   if (!spec.policies.empty()) {
     using PoliciesPtr = OpenSslPtr<CERTIFICATEPOLICIES, CERTIFICATEPOLICIES_free>;
     PoliciesPtr policies(CERTIFICATEPOLICIES_new());
-    if (!policies) return OpenSslFailure("certificatePolicies");
+    if (!policies) return BuilderFailure("certificatePolicies");
     for (const std::string& oid : spec.policies) {
       Asn1ObjectPtr id(OBJ_txt2obj(oid.c_str(), /*no_name=*/1));
       if (!id) {
@@ -96,24 +96,24 @@ Result<Certificate> BuildCertificate(const CertificateTemplate& spec) {
         return InvalidArgumentError("certificate builder: policy '" + oid + "' is not an OID");
       }
       POLICYINFO* info = POLICYINFO_new();
-      if (info == nullptr) return OpenSslFailure("certificatePolicies");
+      if (info == nullptr) return BuilderFailure("certificatePolicies");
       ASN1_OBJECT_free(info->policyid);
       info->policyid = id.release();
       if (sk_POLICYINFO_push(policies.get(), info) <= 0) {
         POLICYINFO_free(info);
-        return OpenSslFailure("certificatePolicies");
+        return BuilderFailure("certificatePolicies");
       }
     }
     if (X509_add1_ext_i2d(x509.get(), NID_certificate_policies, policies.get(), 0,
                           X509V3_ADD_DEFAULT) != 1) {
-      return OpenSslFailure("certificatePolicies");
+      return BuilderFailure("certificatePolicies");
     }
   }
   if (spec.subject_alt_name != nullptr &&
       X509_add1_ext_i2d(x509.get(), NID_subject_alt_name,
                         const_cast<GENERAL_NAMES*>(spec.subject_alt_name), 0,
                         X509V3_ADD_DEFAULT) != 1) {
-    return OpenSslFailure("subjectAltName");
+    return BuilderFailure("subjectAltName");
   }
   if (X509_sign(x509.get(), const_cast<EVP_PKEY*>(spec.signing_key), EVP_sha256()) <= 0) {
     return InvalidArgumentError("certificate builder: cannot sign (no private key?): " +
@@ -123,7 +123,7 @@ Result<Certificate> BuildCertificate(const CertificateTemplate& spec) {
   // its private half), and the certificate must carry only what a relying party would see.
   unsigned char* der = nullptr;
   const int size = i2d_X509(x509.get(), &der);
-  if (size <= 0 || der == nullptr) return OpenSslFailure("encoding");
+  if (size <= 0 || der == nullptr) return BuilderFailure("encoding");
   Bytes encoded(der, der + size);
   OPENSSL_free(der);
   return Certificate::FromDer(encoded);

@@ -13,8 +13,6 @@
 namespace sekisho::pki {
 namespace {
 
-[[noreturn]] void EncodingFailed() { std::abort(); }
-
 // Numeric order of minimal magnitudes: shorter is smaller, then byte-wise.
 bool NumericLess(const Bytes& a, const Bytes& b) {
   if (a.size() != b.size()) return a.size() < b.size();

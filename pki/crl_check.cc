@@ -12,13 +12,13 @@
 namespace sekisho::pki {
 namespace {
 
-constexpr std::string_view kPrefix = "CRL check: ";
+constexpr std::string_view kCrlCheckPrefix = "CRL check: ";
 
 using IssuingDistPointPtr = OpenSslPtr<ISSUING_DIST_POINT, ISSUING_DIST_POINT_free>;
 using AuthorityKeyIdPtr = OpenSslPtr<AUTHORITY_KEYID, AUTHORITY_KEYID_free>;
 
 Status Fail(StatusCode code, std::string_view reason) {
-  return Status(code, std::string(kPrefix) + std::string(reason));
+  return Status(code, std::string(kCrlCheckPrefix) + std::string(reason));
 }
 
 std::string OidText(const ASN1_OBJECT* object) {

@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace sekisho::pki {
 
@@ -28,5 +29,7 @@ std::string OpenSslErrorText() {
   if (text.empty()) text = "no OpenSSL error reported";
   return text;
 }
+
+void EncodingFailed() { std::abort(); }
 
 }  // namespace sekisho::pki

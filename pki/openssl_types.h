@@ -58,4 +58,8 @@ using GeneralNamesPtr = OpenSslPtr<GENERAL_NAMES, GENERAL_NAMES_free>;
 // message.
 std::string OpenSslErrorText();
 
+// Ends the process: encoding an already parsed object fails only when memory runs out, and
+// there is no sensible value to return then.
+[[noreturn]] void EncodingFailed();
+
 }  // namespace sekisho::pki

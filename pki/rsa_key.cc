@@ -18,7 +18,7 @@
 namespace sekisho::pki {
 namespace {
 
-Status OpenSslFailure(std::string_view what) {
+Status RsaKeyFailure(std::string_view what) {
   return InternalError(std::string(what) + ": " + OpenSslErrorText());
 }
 
@@ -41,25 +41,25 @@ Result<BignumPtr> DrawPrime(Random& random, int prime_bits, const BIGNUM& e, BN_
   BignumPtr p = NewBn();
   BignumPtr p_minus_1 = NewBn();
   BignumPtr gcd = NewBn();
-  if (!p || !p_minus_1 || !gcd) return OpenSslFailure("RSA key generation");
+  if (!p || !p_minus_1 || !gcd) return RsaKeyFailure("RSA key generation");
   for (;;) {
     Bytes draw = random.Generate(size);
     draw[0] |= 0xC0;  // top two bits: p * q then has exactly 2 * prime_bits bits
     draw[size - 1] |= 0x01;
     const bool converted = BN_bin2bn(draw.data(), static_cast<int>(size), p.get()) != nullptr;
     WipeBytes(draw);
-    if (!converted) return OpenSslFailure("RSA key generation");
+    if (!converted) return RsaKeyFailure("RSA key generation");
     while (BN_num_bits(p.get()) == prime_bits) {
       if (!BN_sub(p_minus_1.get(), p.get(), BN_value_one()) ||
           !BN_gcd(gcd.get(), p_minus_1.get(), &e, ctx)) {
-        return OpenSslFailure("RSA key generation");
+        return RsaKeyFailure("RSA key generation");
       }
       if (BN_is_one(gcd.get())) {
         const int prime = BN_check_prime(p.get(), ctx, nullptr);
-        if (prime < 0) return OpenSslFailure("RSA key generation: primality test");
+        if (prime < 0) return RsaKeyFailure("RSA key generation: primality test");
         if (prime == 1) return p;
       }
-      if (!BN_add_word(p.get(), 2)) return OpenSslFailure("RSA key generation");
+      if (!BN_add_word(p.get(), 2)) return RsaKeyFailure("RSA key generation");
     }
     // Stepped past 2^prime_bits (vanishingly rare): draw a fresh candidate.
   }
@@ -164,11 +164,11 @@ Result<EvpPkeyPtr> RsaPublicKeyFromSpki(int parameters_type, const ASN1_BIT_STRI
   // as much as the import itself.
   thread_local const EvpPkeyCtxPtr import_ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
   if (!import_ctx || EVP_PKEY_fromdata_init(import_ctx.get()) != 1) {
-    return OpenSslFailure("public key DER: import");
+    return RsaKeyFailure("public key DER: import");
   }
   EVP_PKEY* raw = nullptr;
   if (EVP_PKEY_fromdata(import_ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-    return OpenSslFailure("public key DER: import");
+    return RsaKeyFailure("public key DER: import");
   }
   return EvpPkeyPtr(raw);
 }
@@ -193,7 +193,7 @@ Result<EvpPkeyPtr> GenerateRsaKey(Random& random, int bits) {
   BnCtxPtr ctx(BN_CTX_secure_new());
   BignumPtr e(BN_new());
   if (!ctx || !e || !BN_set_word(e.get(), kRsaPublicExponent)) {
-    return OpenSslFailure("RSA key generation");
+    return RsaKeyFailure("RSA key generation");
   }
   ASSIGN_OR_RETURN(BignumPtr p, DrawPrime(random, prime_bits, *e, ctx.get()));
 
@@ -210,12 +210,12 @@ Result<EvpPkeyPtr> GenerateRsaKey(Random& random, int bits) {
   BignumPtr dmq1 = NewBn();
   BignumPtr iqmp = NewBn();
   for (const BignumPtr* bn : {&n, &d, &p1, &q1, &phi, &gcd, &lcm, &diff, &dmp1, &dmq1, &iqmp}) {
-    if (!*bn) return OpenSslFailure("RSA key generation");
+    if (!*bn) return RsaKeyFailure("RSA key generation");
   }
   for (;;) {
     ASSIGN_OR_RETURN(q, DrawPrime(random, prime_bits, *e, ctx.get()));
     // FIPS 186-4 §B.3.1 step 5.4: |p - q| > 2^(nlen/2 - 100).
-    if (!BN_sub(diff.get(), p.get(), q.get())) return OpenSslFailure("RSA key generation");
+    if (!BN_sub(diff.get(), p.get(), q.get())) return RsaKeyFailure("RSA key generation");
     BN_set_negative(diff.get(), 0);
     if (BN_num_bits(diff.get()) <= prime_bits - 100) continue;
     // d = e^-1 mod lcm(p - 1, q - 1) (FIPS 186-4 §B.3.1 step 3).
@@ -224,7 +224,7 @@ Result<EvpPkeyPtr> GenerateRsaKey(Random& random, int bits) {
         !BN_gcd(gcd.get(), p1.get(), q1.get(), ctx.get()) ||
         !BN_div(lcm.get(), nullptr, phi.get(), gcd.get(), ctx.get()) ||
         BN_mod_inverse(d.get(), e.get(), lcm.get(), ctx.get()) == nullptr) {
-      return OpenSslFailure("RSA key generation");
+      return RsaKeyFailure("RSA key generation");
     }
     // FIPS 186-4 §B.3.1 step 3(b): d > 2^(nlen/2); otherwise draw q again.
     if (BN_num_bits(d.get()) > prime_bits) break;
@@ -233,7 +233,7 @@ Result<EvpPkeyPtr> GenerateRsaKey(Random& random, int bits) {
       !BN_mod(dmp1.get(), d.get(), p1.get(), ctx.get()) ||
       !BN_mod(dmq1.get(), d.get(), q1.get(), ctx.get()) ||
       BN_mod_inverse(iqmp.get(), q.get(), p.get(), ctx.get()) == nullptr) {
-    return OpenSslFailure("RSA key generation");
+    return RsaKeyFailure("RSA key generation");
   }
 
   OsslParamBldPtr bld(OSSL_PARAM_BLD_new());
@@ -245,16 +245,16 @@ Result<EvpPkeyPtr> GenerateRsaKey(Random& random, int bits) {
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_EXPONENT1, dmp1.get()) ||
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_EXPONENT2, dmq1.get()) ||
       !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1, iqmp.get())) {
-    return OpenSslFailure("RSA key generation: parameters");
+    return RsaKeyFailure("RSA key generation: parameters");
   }
   OsslParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
   EvpPkeyCtxPtr pctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
   if (!params || !pctx || EVP_PKEY_fromdata_init(pctx.get()) != 1) {
-    return OpenSslFailure("RSA key generation: import");
+    return RsaKeyFailure("RSA key generation: import");
   }
   EVP_PKEY* raw = nullptr;
   if (EVP_PKEY_fromdata(pctx.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) != 1) {
-    return OpenSslFailure("RSA key generation: import");
+    return RsaKeyFailure("RSA key generation: import");
   }
   return EvpPkeyPtr(raw);
 }
@@ -262,28 +262,28 @@ Result<EvpPkeyPtr> GenerateRsaKey(Random& random, int bits) {
 Result<EvpPkeyPtr> GenerateRsaKeyOs(int bits) {
   RETURN_IF_ERROR(CheckBits(bits));
   EvpPkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(bits)));
-  if (!key) return OpenSslFailure("RSA key generation");
+  if (!key) return RsaKeyFailure("RSA key generation");
   return key;
 }
 
 Result<std::string> PrivateKeyToPem(const EVP_PKEY& key) {
   // Secure-heap memory BIO: the PEM text is key material.
   BioPtr bio(BIO_new(BIO_s_secmem()));
-  if (!bio) return OpenSslFailure("private key PEM");
+  if (!bio) return RsaKeyFailure("private key PEM");
   if (PEM_write_bio_PrivateKey(bio.get(), &key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return InvalidArgumentError("private key PEM: cannot encode (no private part?): " +
                                 OpenSslErrorText());
   }
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio.get(), &data);
-  if (size <= 0 || data == nullptr) return OpenSslFailure("private key PEM");
+  if (size <= 0 || data == nullptr) return RsaKeyFailure("private key PEM");
   return std::string(data, static_cast<std::size_t>(size));
 }
 
 Result<EvpPkeyPtr> PrivateKeyFromPem(std::string_view pem) {
   if (pem.size() > INT_MAX) return InvalidArgumentError("private key PEM: input too large");
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (!bio) return OpenSslFailure("private key PEM");
+  if (!bio) return RsaKeyFailure("private key PEM");
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassphrase, nullptr));
   if (!key) {
     return InvalidArgumentError("private key PEM: not an unencrypted private key: " +
@@ -346,12 +346,12 @@ Result<Bytes> SignPkcs1Raw(const EVP_PKEY& key, ByteView input) {
   // No signature digest is set, so the provider pads `input` as is (RSA_private_encrypt).
   if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1) {
-    return OpenSslFailure("RSA signature");
+    return RsaKeyFailure("RSA signature");
   }
   std::size_t size = modulus_size;
   Bytes signature(size);
   if (EVP_PKEY_sign(ctx.get(), signature.data(), &size, input.data(), input.size()) != 1) {
-    return OpenSslFailure("RSA signature");
+    return RsaKeyFailure("RSA signature");
   }
   signature.resize(size);
   return signature;
@@ -363,15 +363,15 @@ Result<Bytes> SignPkcs1Sha256(const EVP_PKEY& key, ByteView message) {
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, EVP_sha256(), nullptr, Mutable(key)) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
-    return OpenSslFailure("RSA signature");
+    return RsaKeyFailure("RSA signature");
   }
   std::size_t size = 0;
   if (EVP_DigestSign(ctx.get(), nullptr, &size, message.data(), message.size()) != 1) {
-    return OpenSslFailure("RSA signature");
+    return RsaKeyFailure("RSA signature");
   }
   Bytes signature(size);
   if (EVP_DigestSign(ctx.get(), signature.data(), &size, message.data(), message.size()) != 1) {
-    return OpenSslFailure("RSA signature");
+    return RsaKeyFailure("RSA signature");
   }
   signature.resize(size);
   return signature;
@@ -396,7 +396,7 @@ Status VerifyPkcs1Sha256(const EVP_PKEY& public_key, ByteView message, ByteView 
       EVP_PKEY_verify_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
       EVP_PKEY_CTX_set_signature_md(ctx.get(), sha256.get()) != 1) {
-    return OpenSslFailure("RSA signature verification");
+    return RsaKeyFailure("RSA signature verification");
   }
   const int verified =
       EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest, digest_size);

@@ -1,5 +1,6 @@
 #include "pki/test_fixtures.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "base/random.h"
+#include "base/status_matchers.h"
 #include "pki/file_io.h"
 #include "pki/rsa_key.h"
 
@@ -141,6 +143,13 @@ const TestPki& JpkiDnPki(int generation) {
   static const TestPki* const first = make(SharedTestPki(), 1);
   static const TestPki* const second = make(OtherTestPki(), 2);
   return generation == 1 ? *first : *second;
+}
+
+TrustAnchorSet BothGenerations() {
+  TrustAnchorSet set;
+  EXPECT_THAT(set.Add(JpkiDnPki(1).auth_ca.Clone(), "gen1"), ::sekisho::testing::IsOk());
+  EXPECT_THAT(set.Add(JpkiDnPki(2).auth_ca.Clone(), "gen2"), ::sekisho::testing::IsOk());
+  return set;
 }
 
 std::vector<std::pair<int, std::string>> RootExtensions() {

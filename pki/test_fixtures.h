@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "pki/certificate_builder.h"
 #include "pki/test_pki.h"
+#include "pki/trust_anchors.h"
 
 namespace sekisho::pki::testing {
 
@@ -35,6 +36,9 @@ X509NamePtr JpkiAuthRootName();
 // keys: generation 1 uses SharedTestPki()'s auth key, generation 2 OtherTestPki()'s. The
 // sign_ca members are copies of SharedTestPki()'s. Only for tests of matching by key.
 const TestPki& JpkiDnPki(int generation);
+// The auth CAs of both JpkiDnPki generations as trust anchors, in this order, labelled "gen1"
+// and "gen2"; a failing Add fails the current test.
+TrustAnchorSet BothGenerations();
 
 // The extensions of a test root: basicConstraints CA:TRUE and keyUsage keyCertSign+cRLSign (both
 // critical), subjectKeyIdentifier.

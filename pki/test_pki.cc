@@ -36,7 +36,7 @@ constexpr char kReadme[] =
     "The keys are unencrypted and may have been derived from a seed: anyone with this directory\n"
     "(or the seed) can issue certificates that chain to these roots.\n";
 
-Status OpenSslFailure(std::string_view what) {
+Status TestPkiFailure(std::string_view what) {
   return InternalError("test PKI: " + std::string(what) + ": " + OpenSslErrorText());
 }
 
@@ -152,7 +152,7 @@ Result<GeneralNamesPtr> IdentityAltName(const TestIdentity& identity) {
       {kJpkiAddressOid, identity.address},
   };
   GeneralNamesPtr names(GENERAL_NAMES_new());
-  if (!names) return OpenSslFailure("subjectAltName");
+  if (!names) return TestPkiFailure("subjectAltName");
   for (const auto& [oid, value] : attributes) {
     Asn1ObjectPtr type_id(OBJ_txt2obj(std::string(oid).c_str(), 1));
     Asn1StringPtr text(ASN1_STRING_type_new(V_ASN1_UTF8STRING));
@@ -160,16 +160,16 @@ Result<GeneralNamesPtr> IdentityAltName(const TestIdentity& identity) {
     GeneralNamePtr name(GENERAL_NAME_new());
     if (!type_id || !text || !any || !name ||
         ASN1_STRING_set(text.get(), value.data(), static_cast<int>(value.size())) != 1) {
-      return OpenSslFailure("subjectAltName");
+      return TestPkiFailure("subjectAltName");
     }
     ASN1_TYPE_set(any.get(), V_ASN1_UTF8STRING, text.release());
     if (GENERAL_NAME_set0_othername(name.get(), type_id.get(), any.get()) != 1) {
-      return OpenSslFailure("subjectAltName");
+      return TestPkiFailure("subjectAltName");
     }
     type_id.release();  // owned by `name` now
     any.release();
     if (sk_GENERAL_NAME_push(names.get(), name.get()) <= 0) {
-      return OpenSslFailure("subjectAltName");
+      return TestPkiFailure("subjectAltName");
     }
     name.release();  // owned by `names` now
   }

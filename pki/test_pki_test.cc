@@ -8,6 +8,7 @@
 #include <map>
 
 #include "base/status_matchers.h"
+#include "base/test_file_mode.h"
 #include "pki/file_io.h"
 #include "pki/rsa_key.h"
 #include "pki/test_fixtures.h"
@@ -128,11 +129,7 @@ Certificate IssueSign(std::uint64_t seed) {
   return std::move(cert).value();
 }
 
-mode_t FileMode(const std::filesystem::path& path) {
-  struct stat st {};
-  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
-  return st.st_mode & 07777;
-}
+using ::sekisho::testing::ModeOf;
 
 void Overwrite(const std::filesystem::path& path, std::string_view text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -286,12 +283,12 @@ class SavedTestPkiTest : public ::testing::Test {
 };
 
 TEST_F(SavedTestPkiTest, WritesTheFilesWithTheRightModes) {
-  EXPECT_EQ(FileMode(dir() / "auth-ca.pem"), 0644u);
-  EXPECT_EQ(FileMode(dir() / "sign-ca.pem"), 0644u);
-  EXPECT_EQ(FileMode(dir() / "auth-ca.crl.pem"), 0644u);
-  EXPECT_EQ(FileMode(dir() / "sign-ca.crl.pem"), 0644u);
-  EXPECT_EQ(FileMode(dir() / "auth-ca.key.pem"), 0600u);
-  EXPECT_EQ(FileMode(dir() / "sign-ca.key.pem"), 0600u);
+  EXPECT_EQ(ModeOf(dir() / "auth-ca.pem"), 0644u);
+  EXPECT_EQ(ModeOf(dir() / "sign-ca.pem"), 0644u);
+  EXPECT_EQ(ModeOf(dir() / "auth-ca.crl.pem"), 0644u);
+  EXPECT_EQ(ModeOf(dir() / "sign-ca.crl.pem"), 0644u);
+  EXPECT_EQ(ModeOf(dir() / "auth-ca.key.pem"), 0600u);
+  EXPECT_EQ(ModeOf(dir() / "sign-ca.key.pem"), 0600u);
   Result<std::string> readme = ReadSmallFile(dir() / "README.txt");
   ASSERT_THAT(readme, IsOk());
   EXPECT_THAT(*readme, HasSubstr("TEST PKI"));

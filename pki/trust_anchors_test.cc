@@ -11,6 +11,7 @@
 namespace sekisho::pki {
 namespace {
 
+using ::sekisho::pki::testing::BothGenerations;
 using ::sekisho::pki::testing::HolderKey;
 using ::sekisho::pki::testing::JpkiAuthRootName;
 using ::sekisho::pki::testing::JpkiDnPki;
@@ -41,14 +42,6 @@ Crl EmptyCrl(const TestPki& pki) {
   Result<Crl> crl = MakeCrl(*pki.auth_ca_key, pki.auth_ca, {}, kTestNow, kTestNow + 30 * kDay);
   EXPECT_THAT(crl, IsOk());
   return std::move(crl).value();
-}
-
-// Both JPKI-DN generations, in this order, labelled "gen1" and "gen2".
-TrustAnchorSet BothGenerations() {
-  TrustAnchorSet set;
-  EXPECT_THAT(set.Add(JpkiDnPki(1).auth_ca.Clone(), "gen1"), IsOk());
-  EXPECT_THAT(set.Add(JpkiDnPki(2).auth_ca.Clone(), "gen2"), IsOk());
-  return set;
 }
 
 std::vector<std::string> Labels(const std::vector<const TrustAnchor*>& anchors) {

@@ -11,10 +11,10 @@
 namespace sekisho::pki {
 namespace {
 
-constexpr std::string_view kPrefix = "certificate verification: ";
+constexpr std::string_view kVerifyPrefix = "certificate verification: ";
 
 Status Reject(StatusCode code, std::string_view reason) {
-  return Status(code, std::string(kPrefix) + std::string(reason));
+  return Status(code, std::string(kVerifyPrefix) + std::string(reason));
 }
 
 // Maps X509_verify_cert's error (x509_vfy.h) to a code and a message a person can act on.
@@ -133,15 +133,15 @@ Status ValidatePath(const Certificate& leaf, const Certificate& anchor,
                     const VerifyOptions& options, const Crl* crl) {
   X509StorePtr store(X509_STORE_new());
   X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-  if (!store || !ctx) return InternalError(std::string(kPrefix) + OpenSslErrorText());
+  if (!store || !ctx) return InternalError(std::string(kVerifyPrefix) + OpenSslErrorText());
   if (X509_STORE_add_cert(store.get(), anchor.get()) != 1) {
-    return InternalError(std::string(kPrefix) + "adding the anchor: " + OpenSslErrorText());
+    return InternalError(std::string(kVerifyPrefix) + "adding the anchor: " + OpenSslErrorText());
   }
   if (crl != nullptr && X509_STORE_add_crl(store.get(), crl->get()) != 1) {
-    return InternalError(std::string(kPrefix) + "adding the CRL: " + OpenSslErrorText());
+    return InternalError(std::string(kVerifyPrefix) + "adding the CRL: " + OpenSslErrorText());
   }
   if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf.get(), nullptr) != 1) {
-    return InternalError(std::string(kPrefix) + OpenSslErrorText());
+    return InternalError(std::string(kVerifyPrefix) + OpenSslErrorText());
   }
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
   const auto seconds =
@@ -152,7 +152,7 @@ Status ValidatePath(const Certificate& leaf, const Certificate& anchor,
     for (const std::string& oid : options.required_policies) {
       Asn1ObjectPtr policy(OBJ_txt2obj(oid.c_str(), /*no_name=*/1));
       if (!policy || X509_VERIFY_PARAM_add0_policy(param, policy.get()) != 1) {
-        return InternalError(std::string(kPrefix) + OpenSslErrorText());
+        return InternalError(std::string(kVerifyPrefix) + OpenSslErrorText());
       }
       policy.release();  // owned by `param` now
     }
@@ -165,7 +165,7 @@ Status ValidatePath(const Certificate& leaf, const Certificate& anchor,
   ERR_clear_error();
   if (verified != 1) {
     if (X509_STORE_CTX_get_error(ctx.get()) == X509_V_OK) {
-      return InternalError(std::string(kPrefix) + "OpenSSL failed without a reason");
+      return InternalError(std::string(kVerifyPrefix) + "OpenSSL failed without a reason");
     }
     return MapVerifyError(X509_STORE_CTX_get_error(ctx.get()),
                           X509_STORE_CTX_get_error_depth(ctx.get()));

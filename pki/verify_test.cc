@@ -12,6 +12,7 @@
 namespace sekisho::pki {
 namespace {
 
+using ::sekisho::pki::testing::BothGenerations;
 using ::sekisho::pki::testing::HolderKey;
 using ::sekisho::pki::testing::JpkiDnPki;
 using ::sekisho::pki::testing::kDay;
@@ -221,14 +222,6 @@ TEST(VerifyTest, NoAnchors) {
               StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(VerifyCertificate(ValidLeaf(), TrustAnchorSet(), kAtTomorrow),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("no trust anchors")));
-}
-
-// Both JPKI-DN root generations (same DN as the real JPKI auth root, different keys).
-TrustAnchorSet BothGenerations() {
-  TrustAnchorSet set;
-  EXPECT_THAT(set.Add(JpkiDnPki(1).auth_ca.Clone(), "gen1"), IsOk());
-  EXPECT_THAT(set.Add(JpkiDnPki(2).auth_ca.Clone(), "gen2"), IsOk());
-  return set;
 }
 
 TEST(VerifyTest, OpenSslAloneTakesTheFirstSameDnRootWhenThereIsNoKeyIdentifier) {

@@ -51,6 +51,9 @@ enum class Assurance : std::uint8_t {
   kCardAndPin = 2,  // ... after the holder's PIN unlocked it
 };
 
+// Local times of day are minutes since midnight, 0 .. kMinutesPerDay - 1.
+inline constexpr int kMinutesPerDay = 1440;
+
 // A weekly window: on the days in `days` (bit 0 Monday ... bit 6 Sunday), local minutes
 // [start_minute, end_minute) of the day, 0 <= start < end <= 1440. A window across midnight is
 // written as two windows.

@@ -10,7 +10,6 @@
 namespace sekisho::policy {
 namespace {
 
-constexpr int kMinutesPerDay = 1440;
 constexpr int kMaxUtcOffsetMinutes = kMinutesPerDay - 1;
 constexpr std::uint8_t kAllDays = 0x7F;
 

@@ -4,8 +4,9 @@
 # Builds web/ (npm ci when web/node_modules is missing; formatting checked, type-checked, its unit
 # tests run), makes a site in a temporary directory (test PKI, a simulated card enrolled for staff
 # member E-1001, one account per role, a site, zone, level and door), starts `sekisho serve
-# --console web/dist` on a free port and gate 1 at the vpcd reader, then runs the Playwright tests
-# in headless Debian Chromium.
+# --console web/dist` on a free port and gate 1 at the vpcd reader "Virtual PCD 00 00", then runs
+# the Playwright tests in headless Debian Chromium (they enrol further simulated cards at the second
+# reader, "Virtual PCD 00 01", as an enrolment station would).
 # Screenshots of the main pages go to BUILD_DIR/screenshots/ (BUILD_DIR: the second argument, else
 # the build directory the binary is in, else `build`). Needs pcscd with vpcd: without one running,
 # the script runs itself under scripts/with-pcscd.sh (root).
@@ -151,6 +152,7 @@ rm -rf "$screenshots"
 mkdir -p "$screenshots"
 SEKISHO_URL="$URL" SEKISHO_BINARY="$SEKISHO" SEKISHO_DATA="$DATA" SEKISHO_CARD="$WORK/card.json" \
 SEKISHO_GATE_OUT="$WORK/gate.out" SEKISHO_SCREENSHOTS="$screenshots" SEKISHO_PASSWORD="$PASSWORD" \
+SEKISHO_PKI="$WORK/pki" SEKISHO_PIN="$PIN" \
 CHROMIUM="$chromium" \
   node --test --test-reporter=spec "$here/tests/console/"
 step "console tests passed"

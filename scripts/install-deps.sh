@@ -4,11 +4,11 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev lld
   libssl-dev openssl libpcsclite-dev pcscd vsmartcard-vpcd opensc
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libboost-dev libsodium-dev curl jq
+  libboost-dev libsodium-dev libeac-dev openpace curl jq
   nodejs chromium python3 sqlite3
 )
 # The web console's front-end tools come from npm (web/package-lock.json); npm is part of the

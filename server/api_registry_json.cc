@@ -136,4 +136,10 @@ json AdminEventToJson(const store::AdminEvent& e) {
           {"detail", e.detail}};
 }
 
+json HashListToJson(const std::vector<audit::Hash>& hashes) {
+  json list = json::array();
+  for (const audit::Hash& h : hashes) list.push_back(audit::HashHex(h));
+  return list;
+}
+
 }  // namespace sekisho::server

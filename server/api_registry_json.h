@@ -1,4 +1,5 @@
-// The REST API's JSON form of registry values (store/types.h) and of times. What leaves the
+// The REST API's JSON form of registry values (store/types.h), of times and of audit-log
+// hashes. What leaves the
 // server is only what the console shows: no pseudonym, no keyed serial (DESIGN.md §3).
 // Times are RFC 3339 §5.6 UTC strings with milliseconds ("2026-04-01T09:00:00.000Z").
 #pragma once
@@ -6,7 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "audit/merkle.h"
 #include "base/clock.h"
 #include "base/result.h"
 #include "store/types.h"
@@ -28,5 +31,7 @@ nlohmann::json StaffToJson(const store::Staff& staff);
 nlohmann::json CredentialToJson(const store::Credential& credential);
 // {id, at, actor, action, staff, credential (null when none), detail}
 nlohmann::json AdminEventToJson(const store::AdminEvent& event);
+// Audit-log hashes (a proof's path) as an array of lower-case hex strings (audit::HashHex).
+nlohmann::json HashListToJson(const std::vector<audit::Hash>& hashes);
 
 }  // namespace sekisho::server

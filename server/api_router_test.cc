@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "server/api_error.h"
+#include "server/test_http.h"
 
 namespace sekisho::server {
 namespace {
@@ -14,14 +15,8 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Pair;
 
-nlohmann::json Body(const net::HttpResponse& r) { return nlohmann::json::parse(r.body); }
-
-std::string HeaderOf(const net::HttpResponse& r, std::string_view name) {
-  for (const auto& [n, v] : r.headers) {
-    if (n == name) return v;
-  }
-  return "";
-}
+using ::sekisho::testing::Body;
+using ::sekisho::testing::HeaderOf;
 
 class ApiRouterTest : public ::testing::Test {
  protected:

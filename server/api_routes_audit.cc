@@ -14,13 +14,7 @@ using nlohmann::json;
 
 constexpr std::int64_t kMaxSize = static_cast<std::int64_t>(audit::kMaxTreeSize);
 
-json HashList(const std::vector<audit::Hash>& hashes) {
-  json list = json::array();
-  for (const audit::Hash& h : hashes) list.push_back(audit::HashHex(h));
-  return list;
-}
-
-Result<ApiResponse> ListEvents(ApiContext& context, const ApiRequest& request) {
+Result<ApiResponse> ListAdminEvents(ApiContext& context, const ApiRequest& request) {
   ASSIGN_OR_RETURN(store::PageRequest page, PageRequestOf(request));
   ASSIGN_OR_RETURN(store::Page<store::AdminEvent> events,
                    context.registry.ListEvents(context.organisation, page));
@@ -59,7 +53,7 @@ Result<ApiResponse> Inclusion(ApiContext& context, const ApiRequest& request) {
       }));
   return JsonResponse({{"leaf_index", proof.leaf_index},
                        {"tree_size", proof.tree_size},
-                       {"path", HashList(proof.path)}});
+                       {"path", HashListToJson(proof.path)}});
 }
 
 Result<ApiResponse> Consistency(ApiContext& context, const ApiRequest& request) {
@@ -78,7 +72,7 @@ Result<ApiResponse> Consistency(ApiContext& context, const ApiRequest& request) 
       }));
   return JsonResponse({{"first_size", proof.first_size},
                        {"second_size", proof.second_size},
-                       {"path", HashList(proof.path)}});
+                       {"path", HashListToJson(proof.path)}});
 }
 
 Result<ApiResponse> Record(ApiContext& context, const ApiRequest& request) {
@@ -121,7 +115,7 @@ void AddEventRoutes(ApiRouter& router, ApiContext& context) {
               .summary = "The organisation's admin events, newest first, paged",
               .response_schema = "AdminEventPage",
               .query = PagingQuery(),
-              .handler = [&context](const ApiRequest& r) { return ListEvents(context, r); }});
+              .handler = [&context](const ApiRequest& r) { return ListAdminEvents(context, r); }});
 }
 
 void AddAuditRoutes(ApiRouter& router, ApiContext& context) {

@@ -14,6 +14,7 @@
 #include "base/ed25519.h"
 #include "base/status_matchers.h"
 #include "server/api_openapi.h"
+#include "server/test_http.h"
 #include "store/sqlite/sqlite_registry.h"
 #include "store/test_util.h"
 
@@ -29,16 +30,10 @@ using ::testing::Pair;
 using ::testing::StartsWith;
 using namespace std::chrono_literals;
 
-constexpr char kPassword[] = "correct horse battery staple";
+constexpr char kUsersPassword[] = "correct horse battery staple";
 
-std::string HeaderOf(const net::HttpResponse& r, std::string_view name) {
-  for (const auto& [n, v] : r.headers) {
-    if (n == name) return v;
-  }
-  return "";
-}
-
-json Body(const net::HttpResponse& r) { return json::parse(r.body); }
+using ::sekisho::testing::Body;
+using ::sekisho::testing::HeaderOf;
 
 class ApiRoutesTest : public ::testing::Test {
  protected:
@@ -62,15 +57,15 @@ class ApiRoutesTest : public ::testing::Test {
     ASSERT_OK_AND_ASSIGN(credential1_, AddCredential(staff1_, 1));
     ASSERT_OK_AND_ASSIGN(credential2_, AddCredential(staff2_, 2));
 
-    ASSERT_OK_AND_ASSIGN(admin_,
-                         users_->CreateUser({org_, "admin", Role::kSecurityAdmin, {}}, kPassword));
-    ASSERT_OK_AND_ASSIGN(hr_, users_->CreateUser({org_, "harriet", Role::kHr, {}}, kPassword));
+    ASSERT_OK_AND_ASSIGN(
+        admin_, users_->CreateUser({org_, "admin", Role::kSecurityAdmin, {}}, kUsersPassword));
+    ASSERT_OK_AND_ASSIGN(hr_, users_->CreateUser({org_, "harriet", Role::kHr, {}}, kUsersPassword));
     ASSERT_OK_AND_ASSIGN(auditor_,
-                         users_->CreateUser({org_, "audrey", Role::kAuditor, {}}, kPassword));
-    ASSERT_OK_AND_ASSIGN(holder1_,
-                         users_->CreateUser({org_, "sam", Role::kStaff, staff1_.id}, kPassword));
-    ASSERT_OK_AND_ASSIGN(holder2_,
-                         users_->CreateUser({org_, "tess", Role::kStaff, staff2_.id}, kPassword));
+                         users_->CreateUser({org_, "audrey", Role::kAuditor, {}}, kUsersPassword));
+    ASSERT_OK_AND_ASSIGN(
+        holder1_, users_->CreateUser({org_, "sam", Role::kStaff, staff1_.id}, kUsersPassword));
+    ASSERT_OK_AND_ASSIGN(
+        holder2_, users_->CreateUser({org_, "tess", Role::kStaff, staff2_.id}, kUsersPassword));
 
     context_ = std::make_unique<ApiContext>(ApiContext{
         .registry = *registry_,
@@ -131,7 +126,7 @@ class ApiRoutesTest : public ::testing::Test {
   }
   // A session from a successful sign-in through the API.
   Session SignIn(const std::string& login) {
-    const net::HttpResponse r = Login(login, kPassword);
+    const net::HttpResponse r = Login(login, kUsersPassword);
     EXPECT_EQ(r.status, 200) << r.body;
     Session s;
     const std::string cookie = HeaderOf(r, "Set-Cookie");
@@ -163,7 +158,7 @@ class ApiRoutesTest : public ::testing::Test {
 // --- Sign-in, sessions, CSRF ------------------------------------------------------------------
 
 TEST_F(ApiRoutesTest, LoginSetsAStrictCookieAndReturnsRoleAndCsrf) {
-  const net::HttpResponse r = Login("harriet", kPassword);
+  const net::HttpResponse r = Login("harriet", kUsersPassword);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(Body(r)["role"], "hr");
   EXPECT_EQ(Body(r)["csrf"].get<std::string>().size(), 64u);
@@ -182,7 +177,7 @@ TEST_F(ApiRoutesTest, LoginSetsAStrictCookieAndReturnsRoleAndCsrf) {
 
 TEST_F(ApiRoutesTest, CookieLeavesOutSecureOnlyForPlainLoopback) {
   context_->secure_cookie = false;
-  const net::HttpResponse r = Login("harriet", kPassword);
+  const net::HttpResponse r = Login("harriet", kUsersPassword);
   ASSERT_EQ(r.status, 200);
   EXPECT_THAT(HeaderOf(r, "Set-Cookie"), Not(HasSubstr("Secure")));
   EXPECT_THAT(HeaderOf(r, "Set-Cookie"), HasSubstr("HttpOnly; SameSite=Strict; Path=/"));
@@ -191,8 +186,8 @@ TEST_F(ApiRoutesTest, CookieLeavesOutSecureOnlyForPlainLoopback) {
 TEST_F(ApiRoutesTest, WrongPasswordUnknownUserAndDisabledUserLookAlike) {
   ASSERT_THAT(users_->Disable(auditor_.id), IsOk());
   const net::HttpResponse wrong = Login("harriet", "not the password, no");
-  const net::HttpResponse unknown = Login("nobody", kPassword);
-  const net::HttpResponse disabled = Login("audrey", kPassword);
+  const net::HttpResponse unknown = Login("nobody", kUsersPassword);
+  const net::HttpResponse disabled = Login("audrey", kUsersPassword);
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(wrong.body, unknown.body);
   EXPECT_EQ(wrong.body, disabled.body);
@@ -203,16 +198,16 @@ TEST_F(ApiRoutesTest, WrongPasswordUnknownUserAndDisabledUserLookAlike) {
 TEST_F(ApiRoutesTest, FiveFailuresAre429UntilTheWindowPasses) {
   for (int i = 0; i < 5; ++i)
     EXPECT_EQ(Login("harriet", "wrong password number " + std::to_string(i)).status, 401);
-  net::HttpResponse r = Login("harriet", kPassword);  // even the right password
+  net::HttpResponse r = Login("harriet", kUsersPassword);  // even the right password
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(Body(r)["error"], "rate_limited");
   EXPECT_EQ(HeaderOf(r, "Retry-After"), "300");
   // From another address the name is still limited.
-  EXPECT_EQ(Login("harriet", kPassword, "198.51.100.7").status, 429);
+  EXPECT_EQ(Login("harriet", kUsersPassword, "198.51.100.7").status, 429);
   clock_.Advance(299s);
-  EXPECT_EQ(HeaderOf(Login("harriet", kPassword), "Retry-After"), "1");
+  EXPECT_EQ(HeaderOf(Login("harriet", kUsersPassword), "Retry-After"), "1");
   clock_.Advance(1s);
-  EXPECT_EQ(Login("harriet", kPassword, "198.51.100.7").status, 200);
+  EXPECT_EQ(Login("harriet", kUsersPassword, "198.51.100.7").status, 200);
 }
 
 TEST_F(ApiRoutesTest, SessionsExpireWhenIdleAndAfterTwelveHours) {

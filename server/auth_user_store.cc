@@ -14,7 +14,7 @@ using store::sqlite::Transaction;
 
 // Version 1. The application id is the registry's (store/sqlite/migrations.h checks it); the
 // `users` table tells the two kinds of file apart (Open).
-constexpr std::string_view kV1 = R"sql(
+constexpr std::string_view kUsersV1 = R"sql(
 PRAGMA application_id = 1397050185;  -- store::sqlite::kApplicationId, "SEKI"
 CREATE TABLE users (
   id            INTEGER PRIMARY KEY,
@@ -29,9 +29,9 @@ CREATE TABLE users (
 CREATE INDEX users_org ON users (org_id, id);
 )sql";
 
-constexpr Migration kMigrations[] = {{1, "users", kV1}};
+constexpr Migration kUsersMigrations[] = {{1, "users", kUsersV1}};
 
-constexpr std::string_view kColumns =
+constexpr std::string_view kUsersColumns =
     "SELECT id, org_id, login, role, password_hash, staff_id, disabled, created_at FROM users ";
 
 Result<User> ReadUser(const Statement& row) {
@@ -82,9 +82,10 @@ Result<std::unique_ptr<UserStore>> UserStore::Open(const std::filesystem::path& 
   if (objects != 0 && has_users == 0) {
     return FailedPreconditionError("database " + path.string() + " is not a Sekisho users file");
   }
-  RETURN_IF_ERROR(
-      store::sqlite::Migrate(*db, kMigrations[std::size(kMigrations) - 1].version, kMigrations)
-          .WithContext("users file " + path.string()));
+  RETURN_IF_ERROR(store::sqlite::Migrate(*db,
+                                         kUsersMigrations[std::size(kUsersMigrations) - 1].version,
+                                         kUsersMigrations)
+                      .WithContext("users file " + path.string()));
   ASSIGN_OR_RETURN(std::string dummy, HashPassword("sekisho: no such user, no password", params));
   return std::unique_ptr<UserStore>(new UserStore(std::move(db), clock, params, std::move(dummy)));
 }
@@ -138,7 +139,7 @@ Result<User> UserStore::CreateUser(const NewUser& user, std::string_view passwor
 }
 
 Result<User> UserStore::QueryOne(std::string_view where, std::int64_t id, std::string_view login) {
-  ASSIGN_OR_RETURN(auto query, db_->Cached(std::string(kColumns) + std::string(where)));
+  ASSIGN_OR_RETURN(auto query, db_->Cached(std::string(kUsersColumns) + std::string(where)));
   if (login.empty()) {
     query->BindInt(1, id);
   } else {
@@ -165,7 +166,8 @@ Result<User> UserStore::Get(UserId id) {
 
 Result<std::vector<User>> UserStore::List(store::OrganisationId org) {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(auto query, db_->Cached(std::string(kColumns) + "WHERE org_id = ? ORDER BY id"));
+  ASSIGN_OR_RETURN(auto query,
+                   db_->Cached(std::string(kUsersColumns) + "WHERE org_id = ? ORDER BY id"));
   query->BindInt(1, org.value());
   std::vector<User> users;
   while (true) {

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "base/status_matchers.h"
+#include "server/test_http.h"
 #include "store/test_util.h"
 
 namespace sekisho::server {
@@ -28,12 +29,7 @@ void Write(const fs::path& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << content;
 }
 
-std::string HeaderOf(const net::HttpResponse& r, std::string_view name) {
-  for (const auto& [n, v] : r.headers) {
-    if (n == name) return v;
-  }
-  return "";
-}
+using ::sekisho::testing::HeaderOf;
 
 class ConsoleFilesTest : public ::testing::Test {
  protected:

@@ -19,7 +19,7 @@ using store::sqlite::Statement;
 using store::sqlite::Transaction;
 
 // docs/formats/event-index.md. Times are Unix milliseconds; keys and references lower-case hex.
-constexpr std::string_view kV1 = R"sql(
+constexpr std::string_view kEventsV1 = R"sql(
 PRAGMA application_id = 1397050185;  -- "SEKI", store/sqlite/migrations.h kApplicationId
 
 CREATE TABLE progress (
@@ -52,11 +52,11 @@ CREATE INDEX events_door ON events (door, time_ms, id);
 CREATE INDEX events_gate ON events (gate, time_ms, id);
 )sql";
 
-constexpr Migration kMigrations[] = {
-    {1, "door events indexed by audit index", kV1},
+constexpr Migration kEventsMigrations[] = {
+    {1, "door events indexed by audit index", kEventsV1},
 };
 
-constexpr std::string_view kColumns =
+constexpr std::string_view kEventsColumns =
     "id, gate, sequence, door, time_ms, kind, reason_code, assurance, error, credential_key, "
     "staff_ref, snapshot_version, flags";
 
@@ -248,7 +248,8 @@ EventIndex::~EventIndex() = default;
 Result<std::unique_ptr<EventIndex>> EventIndex::Open(const std::filesystem::path& path) {
   ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path));
   RETURN_IF_ERROR(
-      store::sqlite::Migrate(*db, kMigrations[std::size(kMigrations) - 1].version, kMigrations)
+      store::sqlite::Migrate(*db, kEventsMigrations[std::size(kEventsMigrations) - 1].version,
+                             kEventsMigrations)
           .WithContext("event index " + path.string()));
   return std::unique_ptr<EventIndex>(new EventIndex(std::move(db)));
 }
@@ -364,7 +365,7 @@ Result<EventPage> EventIndex::Query(const EventQuery& query) {
   if (!query.page_token.empty()) {
     ASSIGN_OR_RETURN(after, ParsePageToken(query.page_token));
   }
-  std::string sql = "SELECT " + std::string(kColumns) + " FROM events WHERE 1";
+  std::string sql = "SELECT " + std::string(kEventsColumns) + " FROM events WHERE 1";
   int n = 0;
   std::vector<std::function<void(Statement&)>> binds;
   auto add = [&](std::string condition, std::function<void(Statement&, int)> bind) {
@@ -434,8 +435,9 @@ Result<EventPage> EventIndex::Query(const EventQuery& query) {
 
 Result<IndexedEvent> EventIndex::Get(std::uint64_t id) {
   std::lock_guard lock(mutex_);
-  ASSIGN_OR_RETURN(store::sqlite::StatementLease s,
-                   db_->Cached("SELECT " + std::string(kColumns) + " FROM events WHERE id = ?1"));
+  ASSIGN_OR_RETURN(
+      store::sqlite::StatementLease s,
+      db_->Cached("SELECT " + std::string(kEventsColumns) + " FROM events WHERE id = ?1"));
   s->BindInt(1, AsInt(id));
   ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return NotFoundError("no event " + std::to_string(id));

@@ -57,7 +57,7 @@ Result<ApiResponse> PageResponse(ApiContext& context, const EventPage& page) {
   return JsonResponse({{"items", items}, {"next_page_token", page.next_page_token}});
 }
 
-Result<ApiResponse> ListEvents(ApiContext& context, const ApiRequest& request) {
+Result<ApiResponse> ListDoorEvents(ApiContext& context, const ApiRequest& request) {
   ASSIGN_OR_RETURN(EventIndex * index, IndexOf(context));
   EventQuery query;
   if (request.query.contains("door")) {
@@ -93,12 +93,6 @@ Result<ApiResponse> MyEvents(ApiContext& context, const ApiRequest& request) {
   RETURN_IF_ERROR(ReadTimeAndPage(request, query));
   ASSIGN_OR_RETURN(EventPage page, index->Query(query));
   return PageResponse(context, page);
-}
-
-json HashList(const std::vector<audit::Hash>& hashes) {
-  json list = json::array();
-  for (const audit::Hash& h : hashes) list.push_back(audit::HashHex(h));
-  return list;
 }
 
 // What the proof route reads from the log under one lock.
@@ -159,7 +153,7 @@ Result<ApiResponse> MyEventProof(ApiContext& context, const ApiRequest& request)
                        {"inclusion",
                         {{"leaf_index", parts.proof.leaf_index},
                          {"tree_size", parts.proof.tree_size},
-                         {"path", HashList(parts.proof.path)}}},
+                         {"path", HashListToJson(parts.proof.path)}}},
                        {"checkpoint",
                         {{"text", parts.checkpoint.text},
                          {"origin", cp.origin},
@@ -260,7 +254,7 @@ void AddDoorEventRoutes(ApiRouter& router, ApiContext& context) {
               .summary = "The doors' events, newest first, filtered and paged",
               .response_schema = "DoorEventPage",
               .query = filters,
-              .handler = [&context](const ApiRequest& r) { return ListEvents(context, r); }});
+              .handler = [&context](const ApiRequest& r) { return ListDoorEvents(context, r); }});
   router.Add({.method = "GET",
               .path = "/api/v1/me/events",
               .roles = {Role::kStaff},

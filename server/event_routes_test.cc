@@ -13,6 +13,7 @@
 #include "base/ed25519.h"
 #include "base/status_matchers.h"
 #include "server/api_routes.h"
+#include "server/test_http.h"
 #include "site/demo_site.h"
 #include "store/sqlite/sqlite_registry.h"
 #include "store/test_util.h"
@@ -27,7 +28,7 @@ using ::testing::HasSubstr;
 
 constexpr gate::GateId kGate = 2;
 
-json Body(const net::HttpResponse& r) { return json::parse(r.body); }
+using ::sekisho::testing::Body;
 
 class EventRoutesTest : public ::testing::Test {
  protected:

@@ -29,6 +29,7 @@
 #include "gate/simulated_door.h"
 #include "gate/sync_session.h"
 #include "gate/test_events.h"
+#include "store/test_util.h"
 #include "sync/message.h"
 
 namespace sekisho::server {
@@ -39,7 +40,7 @@ using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-constexpr store::OrganisationId kOrg(1);
+using ::sekisho::store::testing::kTestOrg;
 constexpr policy::ObjectId kSite = 1;
 constexpr policy::ObjectId kLobby = 2;
 constexpr policy::ObjectId kLevel = 3;
@@ -109,8 +110,8 @@ struct Server {
     store = std::move(gates).value();
     auto seed = Ed25519PrivateKey::FromSeed(org_key.seed());
     EXPECT_THAT(seed, IsOk());
-    auto pub =
-        PolicyPublisher::Create(*store, kOrg, std::move(seed).value(), clock, {.history = history});
+    auto pub = PolicyPublisher::Create(*store, kTestOrg, std::move(seed).value(), clock,
+                                       {.history = history});
     EXPECT_THAT(pub, IsOk());
     publisher = std::move(pub).value();
     auto log = audit::AuditLog::Open(dir / audit::kAuditLogFileName, "sekisho-audit/test",
@@ -269,7 +270,7 @@ class GateHubTest : public ::testing::Test {
   GateHubTest() {
     std::filesystem::create_directories(ServerDir());
     StartServer();
-    auto created = server_->store->CreateGate(kOrg, "front door");
+    auto created = server_->store->CreateGate(kTestOrg, "front door");
     EXPECT_THAT(created, IsOk());
     gate_id_ = created->gate.id;
     auto registered =
@@ -483,7 +484,7 @@ TEST_F(GateHubTest, RefusesConnectionsWithoutAnActiveGatesCertificate) {
               StatusIs(StatusCode::kPermissionDenied));
   EXPECT_THAT(server_->hub->Accept(Upgrade("not a fingerprint"), connection).status(),
               StatusIs(StatusCode::kPermissionDenied));
-  auto pending = server_->store->CreateGate(kOrg, "not yet installed");
+  auto pending = server_->store->CreateGate(kTestOrg, "not yet installed");
   ASSERT_THAT(pending, IsOk());
   ASSERT_THAT(server_->store->Revoke(gate_id_), IsOk());
   EXPECT_THAT(server_->hub->Accept(Upgrade(kCert), connection).status(),

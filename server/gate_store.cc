@@ -21,7 +21,7 @@ using store::sqlite::Statement;
 using store::sqlite::Transaction;
 
 // docs/formats/sync-protocol.md "Server files". Times are Unix milliseconds.
-constexpr std::string_view kV1 = R"sql(
+constexpr std::string_view kGatesV1 = R"sql(
 PRAGMA application_id = 1397050185;  -- "SEKI", store/sqlite/migrations.h kApplicationId
 
 CREATE TABLE gates (
@@ -49,11 +49,11 @@ CREATE TABLE published_policy (
 ) STRICT;
 )sql";
 
-constexpr Migration kMigrations[] = {
-    {1, "gates and published policy versions", kV1},
+constexpr Migration kGatesMigrations[] = {
+    {1, "gates and published policy versions", kGatesV1},
 };
 
-constexpr std::string_view kColumns =
+constexpr std::string_view kGatesColumns =
     "id, org_id, name, status, certificate_sha256, batch_key, created_at, registered_at, "
     "last_seen_at, next_sequence, chain_head, policy_version";
 
@@ -129,9 +129,10 @@ GateStore::~GateStore() = default;
 Result<std::unique_ptr<GateStore>> GateStore::Open(const std::filesystem::path& path,
                                                    const Clock& clock, Random& random) {
   ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(path));
-  RETURN_IF_ERROR(
-      store::sqlite::Migrate(*db, kMigrations[std::size(kMigrations) - 1].version, kMigrations)
-          .WithContext("gate store " + path.string()));
+  RETURN_IF_ERROR(store::sqlite::Migrate(*db,
+                                         kGatesMigrations[std::size(kGatesMigrations) - 1].version,
+                                         kGatesMigrations)
+                      .WithContext("gate store " + path.string()));
   return std::unique_ptr<GateStore>(new GateStore(std::move(db), clock, random));
 }
 
@@ -253,7 +254,7 @@ Result<GateRecord> GateStore::Register(std::string_view token, std::string_view 
 Result<GateRecord> GateStore::QueryOne(std::string_view where,
                                        const std::function<void(Statement&)>& bind,
                                        std::string_view what) {
-  ASSIGN_OR_RETURN(Statement query, db_->Prepare("SELECT " + std::string(kColumns) +
+  ASSIGN_OR_RETURN(Statement query, db_->Prepare("SELECT " + std::string(kGatesColumns) +
                                                  " FROM gates WHERE " + std::string(where)));
   bind(query);
   ASSIGN_OR_RETURN(const bool row, query.Step());
@@ -277,7 +278,7 @@ Result<GateRecord> GateStore::Get(gate::GateId gate) {
 
 Result<std::vector<GateRecord>> GateStore::List(store::OrganisationId org) {
   std::lock_guard lock(mutex_);
-  ASSIGN_OR_RETURN(Statement query, db_->Prepare("SELECT " + std::string(kColumns) +
+  ASSIGN_OR_RETURN(Statement query, db_->Prepare("SELECT " + std::string(kGatesColumns) +
                                                  " FROM gates WHERE org_id = ? ORDER BY id"));
   query.BindInt(1, org.value());
   std::vector<GateRecord> gates;

@@ -11,6 +11,7 @@
 #include "base/status_matchers.h"
 #include "card/sim/sim_test_card.h"
 #include "gate/chain.h"
+#include "store/test_util.h"
 
 namespace sekisho::server {
 namespace {
@@ -20,7 +21,7 @@ using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-constexpr store::OrganisationId kOrg(1);
+using ::sekisho::store::testing::kTestOrg;
 constexpr store::OrganisationId kOtherOrg(2);
 const std::string kCertA(64, 'a');
 const std::string kCertB(64, 'b');
@@ -47,8 +48,8 @@ class GateStoreTest : public ::testing::Test {
 };
 
 TEST_F(GateStoreTest, CreatesPendingGatesWithFreshTokens) {
-  auto a = store_->CreateGate(kOrg, "north door");
-  auto b = store_->CreateGate(kOrg, "south door");
+  auto a = store_->CreateGate(kTestOrg, "north door");
+  auto b = store_->CreateGate(kTestOrg, "south door");
   ASSERT_THAT(a, IsOk());
   ASSERT_THAT(b, IsOk());
   EXPECT_EQ(a->gate.id, 1u);
@@ -64,14 +65,15 @@ TEST_F(GateStoreTest, CreatesPendingGatesWithFreshTokens) {
   EXPECT_EQ(stored->chain, gate::GateChainState::Genesis(1));
   EXPECT_EQ(stored->created_at, clock_.Now());
   EXPECT_FALSE(stored->certificate_sha256.has_value());
-  EXPECT_THAT(store_->CreateGate(kOrg, "").status(), StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_THAT(store_->CreateGate(kOrg, std::string(101, 'x')).status(),
+  EXPECT_THAT(store_->CreateGate(kTestOrg, "").status(), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(store_->CreateGate(kTestOrg, std::string(101, 'x')).status(),
               StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_THAT(store_->CreateGate(kOrg, "a\nb").status(), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(store_->CreateGate(kTestOrg, "a\nb").status(),
+              StatusIs(StatusCode::kInvalidArgument));
 }
 
 TEST_F(GateStoreTest, StoresOnlyTheTokensHash) {
-  auto a = store_->CreateGate(kOrg, "north door");
+  auto a = store_->CreateGate(kTestOrg, "north door");
   ASSERT_THAT(a, IsOk());
   store_.reset();
   auto token = FromHex(a->token);
@@ -89,7 +91,7 @@ TEST_F(GateStoreTest, StoresOnlyTheTokensHash) {
 }
 
 TEST_F(GateStoreTest, RegistersOnceWithTheToken) {
-  auto a = store_->CreateGate(kOrg, "north door");
+  auto a = store_->CreateGate(kTestOrg, "north door");
   ASSERT_THAT(a, IsOk());
   clock_.Advance(std::chrono::minutes(5));
   auto registered = store_->Register(a->token, kCertA, Key(1));
@@ -110,7 +112,7 @@ TEST_F(GateStoreTest, RegistersOnceWithTheToken) {
 }
 
 TEST_F(GateStoreTest, RefusesWrongTokensAndFingerprints) {
-  auto a = store_->CreateGate(kOrg, "north door");
+  auto a = store_->CreateGate(kTestOrg, "north door");
   ASSERT_THAT(a, IsOk());
   std::string wrong = a->token;
   wrong[10] = wrong[10] == '0' ? '1' : '0';
@@ -129,14 +131,14 @@ TEST_F(GateStoreTest, RefusesWrongTokensAndFingerprints) {
   for (char& c : upper) c = static_cast<char>(std::toupper(c));
   EXPECT_THAT(store_->Register(upper, kCertA, Key(1)), IsOk());
   // A second gate cannot take the first one's certificate.
-  auto b = store_->CreateGate(kOrg, "south door");
+  auto b = store_->CreateGate(kTestOrg, "south door");
   ASSERT_THAT(b, IsOk());
   EXPECT_THAT(store_->Register(b->token, kCertA, Key(2)).status(),
               StatusIs(StatusCode::kAlreadyExists));
 }
 
 TEST_F(GateStoreTest, RevokesListsAndSurvivesReopening) {
-  auto a = store_->CreateGate(kOrg, "north door");
+  auto a = store_->CreateGate(kTestOrg, "north door");
   auto b = store_->CreateGate(kOtherOrg, "elsewhere");
   ASSERT_THAT(a, IsOk());
   ASSERT_THAT(b, IsOk());
@@ -153,7 +155,7 @@ TEST_F(GateStoreTest, RevokesListsAndSurvivesReopening) {
   auto found = store_->FindByCertificate(kCertA);
   ASSERT_THAT(found, IsOk());
   EXPECT_EQ(found->status, GateStatus::kRevoked);
-  auto list = store_->List(kOrg);
+  auto list = store_->List(kTestOrg);
   ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->size(), 1u);
   EXPECT_EQ((*list)[0].name, "north door");
@@ -161,7 +163,7 @@ TEST_F(GateStoreTest, RevokesListsAndSurvivesReopening) {
 }
 
 TEST_F(GateStoreTest, ChainStateOnlyMovesForward) {
-  auto a = store_->CreateGate(kOrg, "north door");
+  auto a = store_->CreateGate(kTestOrg, "north door");
   ASSERT_THAT(a, IsOk());
   gate::GateChainState state = a->gate.chain;
   state.next_sequence = 11;
@@ -187,22 +189,24 @@ TEST_F(GateStoreTest, ChainStateOnlyMovesForward) {
 }
 
 TEST_F(GateStoreTest, PublishedVersionNeverGoesBack) {
-  auto none = store_->GetPublishedPolicy(kOrg);
+  auto none = store_->GetPublishedPolicy(kTestOrg);
   ASSERT_THAT(none, IsOk());
   EXPECT_EQ(none->version, 0u);
   const Bytes h1(32, 1);
   const Bytes h2(32, 2);
-  ASSERT_THAT(store_->SetPublishedPolicy(kOrg, {3, h1}), IsOk());
-  ASSERT_THAT(store_->SetPublishedPolicy(kOrg, {3, h1}), IsOk());
-  EXPECT_THAT(store_->SetPublishedPolicy(kOrg, {3, h2}), StatusIs(StatusCode::kFailedPrecondition));
-  EXPECT_THAT(store_->SetPublishedPolicy(kOrg, {2, h2}),
+  ASSERT_THAT(store_->SetPublishedPolicy(kTestOrg, {3, h1}), IsOk());
+  ASSERT_THAT(store_->SetPublishedPolicy(kTestOrg, {3, h1}), IsOk());
+  EXPECT_THAT(store_->SetPublishedPolicy(kTestOrg, {3, h2}),
+              StatusIs(StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->SetPublishedPolicy(kTestOrg, {2, h2}),
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("gates refuse older")));
-  EXPECT_THAT(store_->SetPublishedPolicy(kOrg, {0, h2}), StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_THAT(store_->SetPublishedPolicy(kOrg, {4, Bytes(3)}),
+  EXPECT_THAT(store_->SetPublishedPolicy(kTestOrg, {0, h2}),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(store_->SetPublishedPolicy(kTestOrg, {4, Bytes(3)}),
               StatusIs(StatusCode::kInvalidArgument));
   ASSERT_THAT(store_->SetPublishedPolicy(kOtherOrg, {1, h2}), IsOk());
   Reopen();
-  auto stored = store_->GetPublishedPolicy(kOrg);
+  auto stored = store_->GetPublishedPolicy(kTestOrg);
   ASSERT_THAT(stored, IsOk());
   EXPECT_EQ(stored->version, 3u);
   EXPECT_EQ(stored->content_sha256, h1);

@@ -14,8 +14,8 @@ namespace {
 using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 
-constexpr GateId kGate = 3;
-constexpr policy::UnixSeconds kIssuedAt = 1780272000;
+constexpr GateId kAcceptorGate = 3;
+constexpr policy::UnixSeconds kAcceptorIssuedAt = 1780272000;
 
 class AcceptorTest : public ::testing::Test {
  protected:
@@ -23,7 +23,7 @@ class AcceptorTest : public ::testing::Test {
     v5_ = testing::SmallRandomSnapshot(4, 5, random_);
     v6_ = testing::Mutate(v5_, random_);
     v6_.version = 6;
-    acceptor_ = std::move(Acceptor::Create(kGate, key_.public_key(), 0).value());
+    acceptor_ = std::move(Acceptor::Create(kAcceptorGate, key_.public_key(), 0).value());
   }
 
   static Ed25519PrivateKey Key() {
@@ -31,11 +31,11 @@ class AcceptorTest : public ::testing::Test {
     return Ed25519PrivateKey::Generate(random);
   }
 
-  Bytes SignedSnapshot(const policy::Snapshot& s, GateId gate = kGate) {
-    return SignSnapshot(key_, gate, kIssuedAt, s).value();
+  Bytes SignedSnapshot(const policy::Snapshot& s, GateId gate = kAcceptorGate) {
+    return SignSnapshot(key_, gate, kAcceptorIssuedAt, s).value();
   }
   Bytes SignedDiff(const policy::Snapshot& from, const policy::Snapshot& to) {
-    return SignDelta(key_, kGate, kIssuedAt, Diff(from, to).value()).value();
+    return SignDelta(key_, kAcceptorGate, kAcceptorIssuedAt, Diff(from, to).value()).value();
   }
 
   Ed25519PrivateKey key_;
@@ -64,7 +64,7 @@ TEST_F(AcceptorTest, AcceptsANewerSnapshotOnce) {
 TEST_F(AcceptorTest, RefusesAReplayedOlderSnapshotAfterARestart) {
   // A recorded version 5 (which may list a card revoked since) replayed to a gate at 6.
   const Bytes recorded = SignedSnapshot(v5_);
-  auto restarted = Acceptor::Create(kGate, key_.public_key(), 6);
+  auto restarted = Acceptor::Create(kAcceptorGate, key_.public_key(), 6);
   ASSERT_THAT(restarted, IsOk());
   EXPECT_THAT((*restarted)->AcceptSnapshot(recorded),
               StatusIs(StatusCode::kFailedPrecondition,
@@ -73,7 +73,7 @@ TEST_F(AcceptorTest, RefusesAReplayedOlderSnapshotAfterARestart) {
 }
 
 TEST_F(AcceptorTest, RefusesAnotherGatesSnapshotWithoutChangingState) {
-  EXPECT_THAT(acceptor_->AcceptSnapshot(SignedSnapshot(v5_, kGate + 1)),
+  EXPECT_THAT(acceptor_->AcceptSnapshot(SignedSnapshot(v5_, kAcceptorGate + 1)),
               StatusIs(StatusCode::kPermissionDenied));
   EXPECT_EQ(acceptor_->accepted_version(), 0u);
 }

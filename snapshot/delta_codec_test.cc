@@ -7,6 +7,7 @@
 
 #include "base/random.h"
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 #include "snapshot/test_snapshots.h"
 
 namespace sekisho::snapshot {
@@ -15,22 +16,17 @@ namespace {
 using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 
-Bytes H(const std::string& hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
 
-constexpr policy::UnixSeconds kIssuedAt = 1780272030;
-const Header kHeader{.org_key_id = {1, 2, 3, 4, 5, 6, 7, 8}, .gate_id = 1, .issued_at = kIssuedAt};
+using ::sekisho::snapshot::testing::kTestHeader;
+using ::sekisho::snapshot::testing::kTestIssuedAt;
+using ::sekisho::snapshot::testing::Repeat;
 const std::string kHeaderHex = "534B444C 01 0102030405060708 00000001 000000006A1CCB9E";
 
 policy::CredentialKey Key(std::uint8_t b) {
   policy::CredentialKey k;
   k.fill(b);
   return k;
-}
-
-std::string Repeat(const char* byte, int n) {
-  std::string s;
-  for (int i = 0; i < n; ++i) s += byte;
-  return s;
 }
 
 // One of each op.
@@ -66,12 +62,13 @@ Delta EveryOp() {
                     .rules = {{3, 7, policy::Effect::kDeny}, {3, 0, policy::Effect::kGrant}},
                     .max_threat_level = 0}},
           RemoveLevel{10},
-          PutCredential{{.key = Key(0x11),
-                         .staff = policy::StaffRef{7},
-                         .valid_from = kIssuedAt - 1,
-                         .valid_until = policy::kEndOfTime,
-                         .flags = policy::kCredentialRevoked,
-                         .levels = {{.level = 9, .valid_until = kIssuedAt + 3600}, {.level = 11}}}},
+          PutCredential{
+              {.key = Key(0x11),
+               .staff = policy::StaffRef{7},
+               .valid_from = kTestIssuedAt - 1,
+               .valid_until = policy::kEndOfTime,
+               .flags = policy::kCredentialRevoked,
+               .levels = {{.level = 9, .valid_until = kTestIssuedAt + 3600}, {.level = 11}}}},
           RevokeCredential{Key(0x33)},
           RemoveCredential{Key(0x44)},
           SetLockdown{1, false},
@@ -81,7 +78,7 @@ Delta EveryOp() {
 
 TEST(DeltaCodecTest, OneRevocationKnownAnswer) {
   const Delta delta{.base_version = 7, .version = 8, .ops = {RevokeCredential{Key(0x5A)}}};
-  auto encoded = EncodeDelta(kHeader, delta);
+  auto encoded = EncodeDelta(kTestHeader, delta);
   ASSERT_THAT(encoded, IsOk());
   // docs/formats/snapshot.md §6.3: header, base version, version, one op, code 0C, the key.
   EXPECT_EQ(ToHex(*encoded),
@@ -89,12 +86,12 @@ TEST(DeltaCodecTest, OneRevocationKnownAnswer) {
   EXPECT_EQ(encoded->size(), 59u);
   auto decoded = DecodeDelta(*encoded);
   ASSERT_THAT(decoded, IsOk());
-  EXPECT_EQ(decoded->header, kHeader);
+  EXPECT_EQ(decoded->header, kTestHeader);
   EXPECT_EQ(decoded->delta, delta);
 }
 
 TEST(DeltaCodecTest, EveryOpRoundTrips) {
-  auto encoded = EncodeDelta(kHeader, EveryOp());
+  auto encoded = EncodeDelta(kTestHeader, EveryOp());
   ASSERT_THAT(encoded, IsOk());
   auto decoded = DecodeDelta(*encoded);
   ASSERT_THAT(decoded, IsOk());
@@ -109,7 +106,7 @@ TEST(DeltaCodecTest, DiffsOfRandomSnapshotsRoundTrip) {
     const policy::Snapshot to = testing::Mutate(from, random);
     auto delta = Diff(from, to);
     ASSERT_THAT(delta, IsOk());
-    auto encoded = EncodeDelta(kHeader, *delta);
+    auto encoded = EncodeDelta(kTestHeader, *delta);
     ASSERT_THAT(encoded, IsOk());
     auto decoded = DecodeDelta(*encoded);
     ASSERT_THAT(decoded, IsOk());
@@ -121,38 +118,38 @@ TEST(DeltaCodecTest, DiffsOfRandomSnapshotsRoundTrip) {
 TEST(DeltaCodecTest, EncodeRefusesWhatTheWireCannotCarry) {
   Delta delta{.base_version = 3, .version = 3};
   EXPECT_THAT(
-      EncodeDelta(kHeader, delta),
+      EncodeDelta(kTestHeader, delta),
       StatusIs(StatusCode::kInvalidArgument, "delta: version 3 is not above the base version 3"));
   delta.version = 4;
   delta.ops = {RemoveSite{1},
                PutZone{{.id = 1, .site = 1, .anti_passback = policy::AntiPassback{7}}}};
-  EXPECT_THAT(EncodeDelta(kHeader, delta),
+  EXPECT_THAT(EncodeDelta(kTestHeader, delta),
               StatusIs(StatusCode::kInvalidArgument,
                        "delta: op 1 (put-zone): zone 1: unknown anti-passback mode 7"));
   delta.ops = {PutCredential{{.flags = 0x02}}};
-  EXPECT_THAT(EncodeDelta(kHeader, delta),
+  EXPECT_THAT(EncodeDelta(kTestHeader, delta),
               StatusIs(StatusCode::kInvalidArgument,
                        "delta: op 0 (put-credential): credential: unknown flag bits 0x02"));
   delta.ops = {PutDoor{{.id = 2, .required = policy::Assurance{0}}}};
-  EXPECT_THAT(EncodeDelta(kHeader, delta), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(EncodeDelta(kTestHeader, delta), StatusIs(StatusCode::kInvalidArgument));
   delta.ops = {PutLevel{{.id = 2, .rules = {{1, 0, policy::Effect{5}}}}}};
-  EXPECT_THAT(EncodeDelta(kHeader, delta), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(EncodeDelta(kTestHeader, delta), StatusIs(StatusCode::kInvalidArgument));
   delta.ops = {};
-  Header header = kHeader;
+  Header header = kTestHeader;
   header.issued_at = -60;
   EXPECT_THAT(EncodeDelta(header, delta),
               StatusIs(StatusCode::kInvalidArgument, "delta: issue time -60 is before 1970-01-01"));
 }
 
-struct MalformedCase {
+struct DeltaMalformedCase {
   const char* name;
   std::string after_header;
   const char* message;
 };
 
-void PrintTo(const MalformedCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const DeltaMalformedCase& c, std::ostream* os) { *os << c.name; }
 
-class DeltaMalformedTest : public ::testing::TestWithParam<MalformedCase> {};
+class DeltaMalformedTest : public ::testing::TestWithParam<DeltaMalformedCase> {};
 
 TEST_P(DeltaMalformedTest, RefusesWithPreciseMessage) {
   EXPECT_THAT(DecodeDelta(H(kHeaderHex + GetParam().after_header)),
@@ -161,7 +158,7 @@ TEST_P(DeltaMalformedTest, RefusesWithPreciseMessage) {
 
 const std::string kVersions = "0000000000000007 0000000000000008 ";
 
-const MalformedCase kMalformedCases[] = {
+const DeltaMalformedCase kDeltaMalformedCases[] = {
     {"VersionNotAboveBase", "0000000000000008 0000000000000008 00",
      "delta: version at offset 33: 8 is not above the base version 8"},
     {"OpCodeZero", kVersions + "01 00 01", "delta: op 0: op code at offset 42: unknown op code 0"},
@@ -182,7 +179,7 @@ const MalformedCase kMalformedCases[] = {
      "bytes left"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Canonical, DeltaMalformedTest, ::testing::ValuesIn(kMalformedCases),
+INSTANTIATE_TEST_SUITE_P(Canonical, DeltaMalformedTest, ::testing::ValuesIn(kDeltaMalformedCases),
                          [](const auto& test) { return std::string(test.param.name); });
 
 TEST(DeltaCodecTest, RefusesASnapshotMagic) {
@@ -195,7 +192,7 @@ TEST(DeltaCodecTest, RefusesASnapshotMagic) {
 }
 
 TEST(DeltaCodecTest, EveryTruncationIsRefused) {
-  const Bytes full = *EncodeDelta(kHeader, EveryOp());
+  const Bytes full = *EncodeDelta(kTestHeader, EveryOp());
   for (std::size_t n = 0; n < full.size(); ++n) {
     EXPECT_THAT(DecodeDelta(ByteView(full).first(n)), StatusIs(StatusCode::kInvalidArgument))
         << "length " << n;

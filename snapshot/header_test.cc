@@ -5,6 +5,7 @@
 
 #include "base/digest.h"
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 
 namespace sekisho::snapshot {
 namespace {
@@ -12,7 +13,7 @@ namespace {
 using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 
-Bytes H(const char* hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
 
 TEST(HeaderTest, OrgKeyIdIsTheStartOfTheKeysSha256) {
   // RFC 8032 §7.1 TEST 1 public key.

@@ -17,8 +17,8 @@ using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-constexpr GateId kGate = 7;
-constexpr policy::UnixSeconds kIssuedAt = 1780272030;
+constexpr GateId kSigningGate = 7;
+using ::sekisho::snapshot::testing::kTestIssuedAt;
 
 Ed25519PrivateKey OrgKey(std::uint64_t seed = 1) {
   SeededRandom random(seed);
@@ -58,9 +58,9 @@ TEST(SignedTest, DomainsDoNotMix) {
   const Bytes envelope = SignBody(kSnapshotDomain, key, ToBytes("body"));
   EXPECT_THAT(VerifyBody(kDeltaDomain, key.public_key(), envelope),
               StatusIs(StatusCode::kUnauthenticated, "Ed25519 signature does not verify"));
-  const Bytes delta = *SignDelta(key, kGate, kIssuedAt, OneRevocation(Small()));
+  const Bytes delta = *SignDelta(key, kSigningGate, kTestIssuedAt, OneRevocation(Small()));
   EXPECT_THAT(
-      OpenSnapshot(key.public_key(), kGate, delta),
+      OpenSnapshot(key.public_key(), kSigningGate, delta),
       StatusIs(StatusCode::kUnauthenticated, "snapshot: Ed25519 signature does not verify"));
 }
 
@@ -69,7 +69,7 @@ TEST(SignedTest, TooShortForASignature) {
   EXPECT_THAT(VerifyBody(kSnapshotDomain, key.public_key(), Bytes(64, 0)),
               StatusIs(StatusCode::kInvalidArgument,
                        "64 bytes cannot hold a body and a 64-byte signature"));
-  EXPECT_THAT(OpenDelta(key.public_key(), kGate, Bytes{}),
+  EXPECT_THAT(OpenDelta(key.public_key(), kSigningGate, Bytes{}),
               StatusIs(StatusCode::kInvalidArgument,
                        "delta: 0 bytes cannot hold a body and a 64-byte signature"));
 }
@@ -77,42 +77,42 @@ TEST(SignedTest, TooShortForASignature) {
 TEST(SignedTest, OpensWhatWasSigned) {
   const auto key = OrgKey();
   const policy::Snapshot s = Small();
-  auto signed_snapshot = SignSnapshot(key, kGate, kIssuedAt, s);
+  auto signed_snapshot = SignSnapshot(key, kSigningGate, kTestIssuedAt, s);
   ASSERT_THAT(signed_snapshot, IsOk());
-  auto opened = OpenSnapshot(key.public_key(), kGate, *signed_snapshot);
+  auto opened = OpenSnapshot(key.public_key(), kSigningGate, *signed_snapshot);
   ASSERT_THAT(opened, IsOk());
   EXPECT_EQ(opened->snapshot, s);
-  EXPECT_EQ(opened->header.gate_id, kGate);
-  EXPECT_EQ(opened->header.issued_at, kIssuedAt);
+  EXPECT_EQ(opened->header.gate_id, kSigningGate);
+  EXPECT_EQ(opened->header.issued_at, kTestIssuedAt);
   EXPECT_EQ(opened->header.org_key_id, OrgKeyIdOf(key.public_key()));
 
-  auto signed_delta = SignDelta(key, kGate, kIssuedAt, OneRevocation(s));
+  auto signed_delta = SignDelta(key, kSigningGate, kTestIssuedAt, OneRevocation(s));
   ASSERT_THAT(signed_delta, IsOk());
-  auto delta = OpenDelta(key.public_key(), kGate, *signed_delta);
+  auto delta = OpenDelta(key.public_key(), kSigningGate, *signed_delta);
   ASSERT_THAT(delta, IsOk());
   EXPECT_EQ(delta->delta, OneRevocation(s));
 }
 
 TEST(SignedTest, RefusesAnotherGate) {
   const auto key = OrgKey();
-  const Bytes for_gate_8 = *SignSnapshot(key, 8, kIssuedAt, Small());
-  EXPECT_THAT(OpenSnapshot(key.public_key(), kGate, for_gate_8),
+  const Bytes for_gate_8 = *SignSnapshot(key, 8, kTestIssuedAt, Small());
+  EXPECT_THAT(OpenSnapshot(key.public_key(), kSigningGate, for_gate_8),
               StatusIs(StatusCode::kPermissionDenied, "snapshot: made for gate 8, this is gate 7"));
-  const Bytes delta_for_gate_8 = *SignDelta(key, 8, kIssuedAt, OneRevocation(Small()));
-  EXPECT_THAT(OpenDelta(key.public_key(), kGate, delta_for_gate_8),
+  const Bytes delta_for_gate_8 = *SignDelta(key, 8, kTestIssuedAt, OneRevocation(Small()));
+  EXPECT_THAT(OpenDelta(key.public_key(), kSigningGate, delta_for_gate_8),
               StatusIs(StatusCode::kPermissionDenied, "delta: made for gate 8, this is gate 7"));
 }
 
 TEST(SignedTest, RefusesAnotherKey) {
   const auto key = OrgKey(1);
   const auto other = OrgKey(2);
-  const Bytes by_other = *SignSnapshot(other, kGate, kIssuedAt, Small());
-  EXPECT_THAT(OpenSnapshot(key.public_key(), kGate, by_other),
+  const Bytes by_other = *SignSnapshot(other, kSigningGate, kTestIssuedAt, Small());
+  EXPECT_THAT(OpenSnapshot(key.public_key(), kSigningGate, by_other),
               StatusIs(StatusCode::kUnauthenticated));
   // Signed by the trusted key but naming another: refused after the signature checks out.
-  const Header header{OrgKeyIdOf(other.public_key()), kGate, kIssuedAt};
+  const Header header{OrgKeyIdOf(other.public_key()), kSigningGate, kTestIssuedAt};
   const Bytes misnamed = SignBody(kSnapshotDomain, key, *EncodeSnapshot(header, Small()));
-  EXPECT_THAT(OpenSnapshot(key.public_key(), kGate, misnamed),
+  EXPECT_THAT(OpenSnapshot(key.public_key(), kSigningGate, misnamed),
               StatusIs(StatusCode::kPermissionDenied,
                        "snapshot: names org key id " + ToHex(OrgKeyIdOf(other.public_key())) +
                            ", this gate trusts " + ToHex(OrgKeyIdOf(key.public_key()))));
@@ -132,10 +132,11 @@ void ExpectEveryBitFlipRefused(const Bytes& envelope, OpenFn open) {
 
 TEST(SignedTest, EveryBitOfASignedSnapshotMatters) {
   const auto key = OrgKey();
-  const Bytes envelope = *SignSnapshot(key, kGate, kIssuedAt, Small());
+  const Bytes envelope = *SignSnapshot(key, kSigningGate, kTestIssuedAt, Small());
   ASSERT_LT(envelope.size(), 1000u);  // keeps the test fast
-  ExpectEveryBitFlipRefused(
-      envelope, [&](const Bytes& b) { return OpenSnapshot(key.public_key(), kGate, b).status(); });
+  ExpectEveryBitFlipRefused(envelope, [&](const Bytes& b) {
+    return OpenSnapshot(key.public_key(), kSigningGate, b).status();
+  });
 }
 
 TEST(SignedTest, EveryBitOfASignedDeltaMatters) {
@@ -144,20 +145,23 @@ TEST(SignedTest, EveryBitOfASignedDeltaMatters) {
   Delta delta = OneRevocation(s);
   delta.ops.push_back(SetLockdown{s.sites.front().id, true});
   delta.ops.push_back(PutCredential{s.credentials.back()});
-  const Bytes envelope = *SignDelta(key, kGate, kIssuedAt, delta);
-  ExpectEveryBitFlipRefused(
-      envelope, [&](const Bytes& b) { return OpenDelta(key.public_key(), kGate, b).status(); });
+  const Bytes envelope = *SignDelta(key, kSigningGate, kTestIssuedAt, delta);
+  ExpectEveryBitFlipRefused(envelope, [&](const Bytes& b) {
+    return OpenDelta(key.public_key(), kSigningGate, b).status();
+  });
 }
 
 TEST(SignedTest, EveryTruncationAndAnyExtensionIsRefused) {
   const auto key = OrgKey();
   const policy::Snapshot s = Small();
-  const Bytes snapshot = *SignSnapshot(key, kGate, kIssuedAt, s);
-  const Bytes delta = *SignDelta(key, kGate, kIssuedAt, OneRevocation(s));
+  const Bytes snapshot = *SignSnapshot(key, kSigningGate, kTestIssuedAt, s);
+  const Bytes delta = *SignDelta(key, kSigningGate, kTestIssuedAt, OneRevocation(s));
   auto open_snapshot = [&](ByteView b) {
-    return OpenSnapshot(key.public_key(), kGate, b).status();
+    return OpenSnapshot(key.public_key(), kSigningGate, b).status();
   };
-  auto open_delta = [&](ByteView b) { return OpenDelta(key.public_key(), kGate, b).status(); };
+  auto open_delta = [&](ByteView b) {
+    return OpenDelta(key.public_key(), kSigningGate, b).status();
+  };
   for (const auto& [envelope, open] :
        {std::pair{snapshot, std::function<Status(ByteView)>(open_snapshot)},
         std::pair{delta, std::function<Status(ByteView)>(open_delta)}}) {
@@ -178,11 +182,12 @@ TEST(SignedTest, EveryTruncationAndAnyExtensionIsRefused) {
 
 TEST(SignedTest, SignRefusesWhatEncodeRefuses) {
   const auto key = OrgKey();
-  EXPECT_THAT(SignSnapshot(key, 0, kIssuedAt, Small()),
+  EXPECT_THAT(SignSnapshot(key, 0, kTestIssuedAt, Small()),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("gate id 0")));
   Delta stale = OneRevocation(Small());
   stale.version = stale.base_version;
-  EXPECT_THAT(SignDelta(key, kGate, kIssuedAt, stale), StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(SignDelta(key, kSigningGate, kTestIssuedAt, stale),
+              StatusIs(StatusCode::kInvalidArgument));
 }
 
 }  // namespace

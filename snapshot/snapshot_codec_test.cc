@@ -7,6 +7,7 @@
 
 #include "base/random.h"
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 #include "policy/test_policy.h"
 #include "snapshot/test_snapshots.h"
 
@@ -16,11 +17,12 @@ namespace {
 using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 
-Bytes H(const std::string& hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
 
-constexpr policy::UnixSeconds kIssuedAt = 1780272030;  // 2026-06-01 00:00:30 UTC
+using ::sekisho::snapshot::testing::kTestHeader;
+using ::sekisho::snapshot::testing::kTestIssuedAt;
+using ::sekisho::snapshot::testing::Repeat;
 constexpr policy::UnixSeconds kIssueMinute = 1780272000;
-const Header kHeader{.org_key_id = {1, 2, 3, 4, 5, 6, 7, 8}, .gate_id = 1, .issued_at = kIssuedAt};
 
 template <std::size_t N>
 std::array<std::uint8_t, N> Filled(std::uint8_t b) {
@@ -53,12 +55,6 @@ policy::Snapshot Tiny() {
   return s;
 }
 
-std::string Repeat(const char* byte, int n) {
-  std::string s;
-  for (int i = 0; i < n; ++i) s += byte;
-  return s;
-}
-
 // The bytes of Tiny(), section by section, so tests can break one.
 struct TinyParts {
   std::string header = "534B534E 01 0102030405060708 00000001 000000006A1CCB9E";
@@ -78,18 +74,18 @@ struct TinyParts {
 };
 
 TEST(SnapshotCodecTest, TinySnapshotKnownAnswer) {
-  auto encoded = EncodeSnapshot(kHeader, Tiny());
+  auto encoded = EncodeSnapshot(kTestHeader, Tiny());
   ASSERT_THAT(encoded, IsOk());
   EXPECT_EQ(ToHex(*encoded), ToHex(TinyParts().Build()));
   auto decoded = DecodeSnapshot(*encoded);
   ASSERT_THAT(decoded, IsOk());
-  EXPECT_EQ(decoded->header, kHeader);
+  EXPECT_EQ(decoded->header, kTestHeader);
   EXPECT_EQ(decoded->snapshot, Tiny());
 }
 
 TEST(SnapshotCodecTest, ExampleSnapshotRoundTrips) {
   const policy::Snapshot example = policy::testing::ExampleSnapshot();
-  auto encoded = EncodeSnapshot(kHeader, example);
+  auto encoded = EncodeSnapshot(kTestHeader, example);
   ASSERT_THAT(encoded, IsOk());
   auto decoded = DecodeSnapshot(*encoded);
   ASSERT_THAT(decoded, IsOk());
@@ -126,14 +122,14 @@ TEST(SnapshotCodecTest, ExtremeValidityBoundsRoundTrip) {
       {0, 1},
       {-1, 0},
   };
-  for (policy::UnixSeconds issued_at : {policy::UnixSeconds{0}, kIssuedAt, max}) {
+  for (policy::UnixSeconds issued_at : {policy::UnixSeconds{0}, kTestIssuedAt, max}) {
     for (const auto& [from, until] : bounds) {
       policy::Snapshot s = Tiny();
       s.credentials[0].valid_from = from;
       s.credentials[0].valid_until = until;
       s.credentials[1].levels[0].valid_from = from;
       s.credentials[1].levels[0].valid_until = until;
-      Header header = kHeader;
+      Header header = kTestHeader;
       header.issued_at = issued_at;
       auto encoded = EncodeSnapshot(header, s);
       ASSERT_THAT(encoded, IsOk());
@@ -149,7 +145,7 @@ TEST(SnapshotCodecTest, SharedLevelSetsAreWrittenOnceAndOrderedByUse) {
   // Credential 0 alone holds [20, 20]; 1 and 2 share []: [] is used more and comes first.
   s.credentials[0].levels = {{.level = 20}, {.level = 20}};
   s.credentials[1].levels = {};
-  auto encoded = EncodeSnapshot(kHeader, s);
+  auto encoded = EncodeSnapshot(kTestHeader, s);
   ASSERT_THAT(encoded, IsOk());
   TinyParts parts;
   parts.sets = "02  00  02 14 00 14 00";
@@ -162,24 +158,24 @@ TEST(SnapshotCodecTest, SharedLevelSetsAreWrittenOnceAndOrderedByUse) {
 TEST(SnapshotCodecTest, EncodeRefusesInvalidSnapshotsAndHeaders) {
   policy::Snapshot s = Tiny();
   s.doors[0].to_zone = 11;
-  EXPECT_THAT(EncodeSnapshot(kHeader, s),
+  EXPECT_THAT(EncodeSnapshot(kTestHeader, s),
               StatusIs(StatusCode::kInvalidArgument,
                        "snapshot: door 100: to_zone 11 is not a zone of the snapshot"));
-  Header header = kHeader;
+  Header header = kTestHeader;
   header.gate_id = 0;
   EXPECT_THAT(EncodeSnapshot(header, Tiny()),
               StatusIs(StatusCode::kInvalidArgument, "snapshot: gate id 0 is reserved"));
 }
 
-struct MalformedCase {
+struct SnapshotMalformedCase {
   const char* name;
   std::function<void(TinyParts&)> breaks;
   const char* message;
 };
 
-void PrintTo(const MalformedCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const SnapshotMalformedCase& c, std::ostream* os) { *os << c.name; }
 
-class SnapshotMalformedTest : public ::testing::TestWithParam<MalformedCase> {};
+class SnapshotMalformedTest : public ::testing::TestWithParam<SnapshotMalformedCase> {};
 
 TEST_P(SnapshotMalformedTest, RefusesWithPreciseMessage) {
   TinyParts parts;
@@ -192,7 +188,7 @@ const std::string kCred0 = Repeat("11", 16) + Repeat("AA", 16);
 const std::string kCred1 = Repeat("22", 16) + Repeat("BB", 16);
 const std::string kCred2 = Repeat("33", 16) + Repeat("CC", 16);
 
-const MalformedCase kMalformedCases[] = {
+const SnapshotMalformedCase kSnapshotMalformedCases[] = {
     {"WrongMagic", [](TinyParts& p) { p.header.replace(6, 2, "4D"); },
      "snapshot: not a snapshot: magic 53 4B 53 4D (expected 53 4B 53 4E)"},
     {"DeltaMagic", [](TinyParts& p) { p.header.replace(4, 4, "444C"); },
@@ -297,11 +293,12 @@ const MalformedCase kMalformedCases[] = {
      "snapshot: door 100: to_zone 11 is not a zone of the snapshot"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Canonical, SnapshotMalformedTest, ::testing::ValuesIn(kMalformedCases),
+INSTANTIATE_TEST_SUITE_P(Canonical, SnapshotMalformedTest,
+                         ::testing::ValuesIn(kSnapshotMalformedCases),
                          [](const auto& test) { return std::string(test.param.name); });
 
 TEST(SnapshotCodecTest, EveryTruncationIsRefused) {
-  const Bytes full = *EncodeSnapshot(kHeader, Tiny());
+  const Bytes full = *EncodeSnapshot(kTestHeader, Tiny());
   for (std::size_t n = 0; n < full.size(); ++n) {
     EXPECT_THAT(DecodeSnapshot(ByteView(full).first(n)), StatusIs(StatusCode::kInvalidArgument))
         << "length " << n;
@@ -311,7 +308,7 @@ TEST(SnapshotCodecTest, EveryTruncationIsRefused) {
 TEST(SnapshotCodecTest, EmptySnapshot) {
   policy::Snapshot empty;
   empty.version = 1;
-  auto encoded = EncodeSnapshot(kHeader, empty);
+  auto encoded = EncodeSnapshot(kTestHeader, empty);
   ASSERT_THAT(encoded, IsOk());
   EXPECT_EQ(encoded->size(), 25u + 8u + 7u);  // header, version, seven empty counts
   auto decoded = DecodeSnapshot(*encoded);
@@ -324,8 +321,8 @@ TEST(SnapshotCodecTest, EmptySnapshot) {
 // measures 100,000.
 TEST(SnapshotCodecTest, RealisticSnapshotFitsFortyBytesPerCredential) {
   SeededRandom random(42);
-  const policy::Snapshot s = testing::RealisticSnapshot(20000, kIssuedAt, random);
-  auto encoded = EncodeSnapshot(kHeader, s);
+  const policy::Snapshot s = testing::RealisticSnapshot(20000, kTestIssuedAt, random);
+  auto encoded = EncodeSnapshot(kTestHeader, s);
   ASSERT_THAT(encoded, IsOk());
   const double per_credential =
       static_cast<double>(encoded->size()) / static_cast<double>(s.credentials.size());

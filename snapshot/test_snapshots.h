@@ -1,13 +1,29 @@
 // Snapshots for the snapshot library's tests, benchmark and fuzz seeds, built on the policy
-// generator (policy/test_policy.h). Library sekisho_snapshot_testing; never in a product binary.
+// generator (policy/test_policy.h), and the codec tests' fixed header. Library
+// sekisho_snapshot_testing; never in a product binary.
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "base/random.h"
 #include "policy/model.h"
+#include "snapshot/header.h"
 
 namespace sekisho::snapshot::testing {
+
+// 2026-06-01 00:00:30 UTC: when the codec tests' snapshots and deltas are issued.
+inline constexpr policy::UnixSeconds kTestIssuedAt = 1780272030;
+// The header the codec tests encode under: org key id 01..08, gate 1, kTestIssuedAt.
+inline const Header kTestHeader{
+    .org_key_id = {1, 2, 3, 4, 5, 6, 7, 8}, .gate_id = 1, .issued_at = kTestIssuedAt};
+
+// `hex` written `n` times: Repeat("AB", 3) is "ABABAB".
+inline std::string Repeat(const char* hex, int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += hex;
+  return s;
+}
 
 // The site DESIGN.md §8 sizes for (the policy generator's LargeSiteOptions objects: 3 sites,
 // 200 zones, 1,000 doors, 300 levels) with `staff` staff as a server would ship them to a gate:

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 
 namespace sekisho::snapshot {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 
-Bytes H(const char* hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
 
 Bytes VarintBytes(std::uint64_t v) {
   Writer w;

@@ -79,6 +79,11 @@ enum class AdminAction {
   kCrlImported,
 };
 
+// True for kActive and kSuspended: a credential that is neither revoked nor retired.
+constexpr bool IsUsable(CredentialStatus status) {
+  return status == CredentialStatus::kActive || status == CredentialStatus::kSuspended;
+}
+
 // The stored names ("active", "free-area", "crl-imported" ...), stable across versions: they are
 // written to the database and shown in the console.
 std::string_view StaffStatusName(StaffStatus status);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 #include "card/apdu_firewall.h"
 #include "card/jpki_client.h"
 #include "card/pcsc/pinpad_fake_reader.h"
@@ -13,6 +14,7 @@
 #include "card/pinpad_router.h"
 #include "card/sim/sim_channel.h"
 #include "card/sim/sim_test_card.h"
+#include "card/test_apdus.h"
 
 namespace sekisho::card::pcsc {
 namespace {
@@ -27,11 +29,10 @@ using ::testing::IsEmpty;
 using testing::kFakeVerifyPinDirectCode;
 using ::testing::SizeIs;
 
-Bytes H(std::string_view hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
+using ::sekisho::testing::kAuthPinTemplate;
 
-// The shared test card's PIN (card::sim::NewCardOptions).
-constexpr std::string_view kPin = "1234";
-constexpr std::string_view kTemplate = "0020009804FFFFFFFF";
+using ::sekisho::card::sim::testing::kTestCardPin;
 
 // A card in a reader: the simulated card on a SimChannel, the fake PIN pad reader in front of
 // it, and the channel the reader hands out (a PinPadChannel when the reader offers the feature).
@@ -129,9 +130,9 @@ TEST(PinPadChannelTest, AReaderWithoutTheFeatureKeepsItsChannel) {
 
 TEST_F(PinPadReaderTest, VerifySendsTheStructureAndThePinPadFillsTheTemplate) {
   Connect();
-  reader_->HolderTypes(kPin);
+  reader_->HolderTypes(kTestCardPin);
   ASSERT_THAT(channel_->Transmit(H("00A4040C0AD392F000260100000001")), IsOk());
-  auto sw = SecurePinEntryOf(*channel_)->Verify(H(kTemplate), kJpkiAuthPinFormat);
+  auto sw = SecurePinEntryOf(*channel_)->Verify(H(kAuthPinTemplate), kJpkiAuthPinFormat);
   ASSERT_THAT(sw, IsOk());
   EXPECT_EQ(*sw, 0x9000);
   // What reached the reader: the known-answer structure of pinpad_part10_test.cc.
@@ -148,14 +149,14 @@ TEST_F(PinPadReaderTest, ATemplateThatDoesNotQualifyNeverReachesTheReader) {
   SecurePinEntry* pin_pad = SecurePinEntryOf(*channel_);
   EXPECT_THAT(pin_pad->Verify(H("002000980431323334"), kJpkiAuthPinFormat),
               StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_THAT(pin_pad->Verify(H(kTemplate), PinFormat{4, 6}),
+  EXPECT_THAT(pin_pad->Verify(H(kAuthPinTemplate), PinFormat{4, 6}),
               StatusIs(StatusCode::kInvalidArgument));
   EXPECT_EQ(reader_->control_calls(), reader_->feature_requests());
 }
 
 TEST_F(PinPadReaderTest, TheDoorPathVerifiesThePinTypedOnTheReader) {
   BuildDoorStack();
-  reader_->HolderTypes(kPin);
+  reader_->HolderTypes(kTestCardPin);
   ASSERT_THAT(VerifyAuthPinOnPinPad(*firewall_), IsOk());
   EXPECT_EQ(TriesLeft(), 3);
   EXPECT_EQ(router_->verifications(), 1u);
@@ -196,7 +197,7 @@ TEST_F(PinPadReaderTest, CancelledOrAbandonedEntrySpendsNoTry) {
 TEST_F(PinPadReaderTest, AReaderThatRefusesTheRequestSpendsNoTry) {
   BuildDoorStack();
   reader_->refuse_every_request = true;
-  reader_->HolderTypes(kPin);
+  reader_->HolderTypes(kTestCardPin);
   EXPECT_THAT(VerifyAuthPinOnPinPad(*firewall_),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("6B80")));
   EXPECT_EQ(reader_->verifies_sent_to_card(), 0u);
@@ -205,7 +206,7 @@ TEST_F(PinPadReaderTest, AReaderThatRefusesTheRequestSpendsNoTry) {
 
 // Our own structure passes the strict reader's checks (the refusal above was forced).
 TEST_F(PinPadReaderTest, TheStructureSatisfiesAStrictReader) {
-  auto s = PinVerifyStructureFor(H(kTemplate), kJpkiAuthPinFormat, PinPadOptions{});
+  auto s = PinVerifyStructureFor(H(kAuthPinTemplate), kJpkiAuthPinFormat, PinPadOptions{});
   ASSERT_THAT(s, IsOk());
   EXPECT_EQ(FakePinPadReader::Problem(*s), "");
   PinVerifyStructure bits = *s;
@@ -219,7 +220,7 @@ TEST_F(PinPadReaderTest, TheStructureSatisfiesAStrictReader) {
 // THE FIREWALL: a template the firewall refuses never reaches SCardControl.
 TEST_F(PinPadReaderTest, ARefusedTemplateNeverReachesTheReader) {
   BuildDoorStack();
-  reader_->HolderTypes(kPin);
+  reader_->HolderTypes(kTestCardPin);
   const std::size_t before = reader_->control_calls();
   // The signature password (IEF 001B) by SFI, and on the current EF after selecting it.
   EXPECT_THAT(firewall_->Transmit(H("0020009B04FFFFFFFF")),
@@ -240,7 +241,7 @@ class PinPadReaderOneTryTest : public PinPadReaderTest {
 
 TEST_F(PinPadReaderOneTryTest, TheLastTryIsNeverOfferedToTheHolder) {
   BuildDoorStack();
-  reader_->HolderTypes(kPin);
+  reader_->HolderTypes(kTestCardPin);
   EXPECT_THAT(VerifyAuthPinOnPinPad(*firewall_),
               StatusIs(StatusCode::kPermissionDenied, HasSubstr("only one try is left")));
   EXPECT_THAT(reader_->verify_requests(), IsEmpty());

@@ -7,6 +7,8 @@
 #include <cstring>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
+#include "card/test_apdus.h"
 
 namespace sekisho::card::pcsc {
 namespace {
@@ -17,9 +19,8 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-Bytes H(std::string_view hex) { return *FromHex(hex); }
-
-constexpr std::string_view kTemplate = "0020009804FFFFFFFF";
+using ::sekisho::testing::H;
+using ::sekisho::testing::kAuthPinTemplate;
 
 TEST(GetFeatureRequestTest, IsScardCtlCode3400FromReaderH) {
   // SCARD_CTL_CODE(code) is 0x42000000 + code in pcsc-lite; 3400 = 0xD48.
@@ -81,7 +82,7 @@ TEST(ParseFeatureListTest, MalformedListsAreRefusedPrecisely) {
 
 // The JPKI authentication PIN: 4 ASCII digits, no padding (spec §2), with the default options.
 TEST(PinVerifyStructureTest, KnownAnswerForTheJpkiAuthPin) {
-  auto s = PinVerifyStructureFor(H(kTemplate), kJpkiAuthPinFormat, PinPadOptions{});
+  auto s = PinVerifyStructureFor(H(kAuthPinTemplate), kJpkiAuthPinFormat, PinPadOptions{});
   ASSERT_THAT(s, IsOk());
   EXPECT_EQ(EncodePinVerifyStructure(*s),
             H("1E"           // bTimeOut 30 s
@@ -138,7 +139,7 @@ TEST(PinVerifyStructureTest, MatchesReaderH) {
 }
 
 TEST(PinVerifyStructureTest, DecodeIsTheReverse) {
-  auto s = PinVerifyStructureFor(H(kTemplate), kJpkiAuthPinFormat, PinPadOptions{});
+  auto s = PinVerifyStructureFor(H(kAuthPinTemplate), kJpkiAuthPinFormat, PinPadOptions{});
   ASSERT_THAT(s, IsOk());
   auto decoded = DecodePinVerifyStructure(EncodePinVerifyStructure(*s));
   ASSERT_THAT(decoded, IsOk());
@@ -146,7 +147,7 @@ TEST(PinVerifyStructureTest, DecodeIsTheReverse) {
 }
 
 TEST(PinVerifyStructureTest, DecodeRefusesBrokenLengths) {
-  auto s = PinVerifyStructureFor(H(kTemplate), kJpkiAuthPinFormat, PinPadOptions{});
+  auto s = PinVerifyStructureFor(H(kAuthPinTemplate), kJpkiAuthPinFormat, PinPadOptions{});
   ASSERT_THAT(s, IsOk());
   Bytes encoded = EncodePinVerifyStructure(*s);
   EXPECT_THAT(DecodePinVerifyStructure(ByteView(encoded).first(18)),
@@ -164,16 +165,16 @@ TEST(PinVerifyStructureTest, RefusesWhatAPinPadCannotDo) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("placeholder")));
   EXPECT_THAT(PinVerifyStructureFor(H("0020009806FFFFFFFFFFFF"), kJpkiAuthPinFormat, ok),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("6 bytes")));
-  EXPECT_THAT(PinVerifyStructureFor(H(kTemplate), PinFormat{5, 4}, ok),
+  EXPECT_THAT(PinVerifyStructureFor(H(kAuthPinTemplate), PinFormat{5, 4}, ok),
               StatusIs(StatusCode::kInvalidArgument));
-  EXPECT_THAT(PinVerifyStructureFor(H(kTemplate), kJpkiAuthPinFormat,
+  EXPECT_THAT(PinVerifyStructureFor(H(kAuthPinTemplate), kJpkiAuthPinFormat,
                                     PinPadOptions{.timeout = std::chrono::seconds(256)}),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("256 s")));
   EXPECT_THAT(
-      PinVerifyStructureFor(H(kTemplate), kJpkiAuthPinFormat,
+      PinVerifyStructureFor(H(kAuthPinTemplate), kJpkiAuthPinFormat,
                             PinPadOptions{.timeout_after_first_key = std::chrono::seconds(-1)}),
       StatusIs(StatusCode::kInvalidArgument));
-  auto longest = PinVerifyStructureFor(H(kTemplate), kJpkiAuthPinFormat,
+  auto longest = PinVerifyStructureFor(H(kAuthPinTemplate), kJpkiAuthPinFormat,
                                        PinPadOptions{.timeout = std::chrono::seconds(255)});
   ASSERT_THAT(longest, IsOk());
   EXPECT_EQ(longest->timeout, 255);

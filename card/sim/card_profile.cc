@@ -24,18 +24,11 @@ constexpr std::size_t kMaxCardFileSize = 1 << 20;
 constexpr std::size_t kMaxTextFieldSize = 1024;  // name / address bytes
 constexpr int kCardKeyBits = 2048;
 
-Status FieldError(std::string_view field, std::string_view why) {
+Status CardFieldError(std::string_view field, std::string_view why) {
   return DataLossError("card profile: " + std::string(field) + ": " + std::string(why));
 }
 
-bool AllDigits(std::string_view s) {
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-bool IsDigitString(std::string_view s, std::size_t n) { return s.size() == n && AllDigits(s); }
+bool IsDigitString(std::string_view s, std::size_t n) { return s.size() == n && IsAsciiDigits(s); }
 
 // Spec §2: 6-16 characters of A-Z and 0-9, at least one letter and one digit.
 bool IsValidSignPassword(std::string_view s) {
@@ -90,31 +83,31 @@ bool IsUtf8(std::string_view s) {
 }
 
 Status CheckText(std::string_view field, std::string_view value) {
-  if (value.empty()) return FieldError(field, "empty");
-  if (value.size() > kMaxTextFieldSize) return FieldError(field, "longer than 1024 bytes");
-  if (!IsUtf8(value)) return FieldError(field, "not UTF-8");
+  if (value.empty()) return CardFieldError(field, "empty");
+  if (value.size() > kMaxTextFieldSize) return CardFieldError(field, "longer than 1024 bytes");
+  if (!IsUtf8(value)) return CardFieldError(field, "not UTF-8");
   return OkStatus();
 }
 
 Result<pki::EvpPkeyPtr> ParseKey(std::string_view field, const std::string& pem) {
   auto key = pki::PrivateKeyFromPem(pem);
-  if (!key.ok()) return FieldError(field, "not a PEM private key");
+  if (!key.ok()) return CardFieldError(field, "not a PEM private key");
   if (EVP_PKEY_get_base_id(key->get()) != EVP_PKEY_RSA ||
       EVP_PKEY_get_bits(key->get()) != kCardKeyBits) {
-    return FieldError(field, "not an RSA-2048 key");
+    return CardFieldError(field, "not an RSA-2048 key");
   }
   return key;
 }
 
 Result<pki::X509Ptr> ParseCertificate(std::string_view field, const Bytes& der) {
-  if (der.empty()) return FieldError(field, "empty");
+  if (der.empty()) return CardFieldError(field, "empty");
   const unsigned char* p = der.data();
   pki::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (cert == nullptr) {
     pki::OpenSslErrorText();  // drain the queue
-    return FieldError(field, "not a DER X.509 certificate");
+    return CardFieldError(field, "not a DER X.509 certificate");
   }
-  if (p != der.data() + der.size()) return FieldError(field, "trailing bytes after the DER");
+  if (p != der.data() + der.size()) return CardFieldError(field, "trailing bytes after the DER");
   return cert;
 }
 
@@ -122,7 +115,7 @@ Status CheckKeyMatchesCertificate(std::string_view field, const EVP_PKEY& key, c
   const EVP_PKEY* cert_key = X509_get0_pubkey(&cert);
   if (cert_key == nullptr || EVP_PKEY_eq(&key, cert_key) != 1) {
     pki::OpenSslErrorText();
-    return FieldError(field, "certificate does not hold the public key of the card's key");
+    return CardFieldError(field, "certificate does not hold the public key of the card's key");
   }
   return OkStatus();
 }
@@ -164,30 +157,30 @@ class Reader {
 
   Result<const json*> Object(const json& parent, const std::string& key, const std::string& path) {
     const auto it = parent.find(key);
-    if (it == parent.end()) return FieldError(path, "missing");
-    if (!it->is_object()) return FieldError(path, "not an object");
+    if (it == parent.end()) return CardFieldError(path, "missing");
+    if (!it->is_object()) return CardFieldError(path, "not an object");
     return &*it;
   }
   Result<std::string> String(const json& parent, const std::string& key, const std::string& path) {
     const auto it = parent.find(key);
-    if (it == parent.end()) return FieldError(path, "missing");
-    if (!it->is_string()) return FieldError(path, "not a string");
+    if (it == parent.end()) return CardFieldError(path, "missing");
+    if (!it->is_string()) return CardFieldError(path, "not a string");
     return it->get_ref<const std::string&>();
   }
   Result<std::int64_t> Integer(const json& parent, const std::string& key,
                                const std::string& path) {
     const auto it = parent.find(key);
-    if (it == parent.end()) return FieldError(path, "missing");
-    if (!it->is_number_integer()) return FieldError(path, "not an integer");
+    if (it == parent.end()) return CardFieldError(path, "missing");
+    if (!it->is_number_integer()) return CardFieldError(path, "not an integer");
     if (it->is_number_unsigned() && it->get<std::uint64_t>() > 0x7FFFFFFFu) {
-      return FieldError(path, "out of range");
+      return CardFieldError(path, "out of range");
     }
     return it->get<std::int64_t>();
   }
   Result<Bytes> Base64(const json& parent, const std::string& key, const std::string& path) {
     ASSIGN_OR_RETURN(std::string text, String(parent, key, path));
     auto bytes = Base64Decode(text);
-    if (!bytes) return FieldError(path, "not base64");
+    if (!bytes) return CardFieldError(path, "not base64");
     return std::move(*bytes);
   }
   const json& root() const { return root_; }
@@ -246,35 +239,38 @@ bool IsValidMyNumber(std::string_view my_number) {
 
 Status ValidateCardProfile(const CardProfile& p) {
   if (p.format_version != kCardProfileFormatVersion) {
-    return FieldError("format_version", "unsupported version " + std::to_string(p.format_version));
+    return CardFieldError("format_version",
+                          "unsupported version " + std::to_string(p.format_version));
   }
-  if (!IsDigitString(p.my_number, 12)) return FieldError("my_number", "not 12 digits");
-  if (!IsValidMyNumber(p.my_number)) return FieldError("my_number", "wrong check digit");
+  if (!IsDigitString(p.my_number, 12)) return CardFieldError("my_number", "not 12 digits");
+  if (!IsValidMyNumber(p.my_number)) return CardFieldError("my_number", "wrong check digit");
   RETURN_IF_ERROR(CheckText("identity.name", p.identity.name));
   RETURN_IF_ERROR(CheckText("identity.address", p.identity.address));
   if (!JapaneseEraDate(p.identity.birth_date)) {
-    return FieldError("identity.birth_date", "not a YYYYMMDD date from 1868-01-25 on");
+    return CardFieldError("identity.birth_date", "not a YYYYMMDD date from 1868-01-25 on");
   }
   if (p.identity.sex != '1' && p.identity.sex != '2' && p.identity.sex != '9') {
-    return FieldError("identity.sex", "not '1', '2' or '9'");
+    return CardFieldError("identity.sex", "not '1', '2' or '9'");
   }
-  if (!IsValidCalendarDate(p.card_expiry)) return FieldError("card_expiry", "not a YYYYMMDD date");
-  if (!IsDigitString(p.security_code, 4)) return FieldError("security_code", "not 4 digits");
-  if (!IsDigitString(p.auth_pin, 4)) return FieldError("credentials.auth_pin", "not 4 digits");
+  if (!IsValidCalendarDate(p.card_expiry))
+    return CardFieldError("card_expiry", "not a YYYYMMDD date");
+  if (!IsDigitString(p.security_code, 4)) return CardFieldError("security_code", "not 4 digits");
+  if (!IsDigitString(p.auth_pin, 4)) return CardFieldError("credentials.auth_pin", "not 4 digits");
   if (!IsValidSignPassword(p.sign_password)) {
-    return FieldError("credentials.sign_password", "not 6-16 of A-Z0-9 with a letter and a digit");
+    return CardFieldError("credentials.sign_password",
+                          "not 6-16 of A-Z0-9 with a letter and a digit");
   }
   if (!IsDigitString(p.input_assist_pin, 4)) {
-    return FieldError("credentials.input_assist_pin", "not 4 digits");
+    return CardFieldError("credentials.input_assist_pin", "not 4 digits");
   }
   if (!IsDigitString(p.residence_pin, 4)) {
-    return FieldError("credentials.residence_pin", "not 4 digits");
+    return CardFieldError("credentials.residence_pin", "not 4 digits");
   }
   for (const CounterField& f : kCounterFields) {
     const int v = p.counters.*f.member;
     if (v < 0 || v > f.max) {
-      return FieldError(std::string("retry_counters.") + f.name,
-                        "outside 0.." + std::to_string(f.max));
+      return CardFieldError(std::string("retry_counters.") + f.name,
+                            "outside 0.." + std::to_string(f.max));
     }
   }
   ASSIGN_OR_RETURN(auto auth_key, ParseKey("keys.auth", p.auth_key_pem));
@@ -321,6 +317,7 @@ std::string CardProfileToJson(const CardProfile& p) {
         {"sign", p.sign_certificate ? json(Base64Encode(*p.sign_certificate)) : json(nullptr)},
         {"sign_ca", Base64Encode(p.sign_ca_certificate)}}},
   };
+  if (p.badge) doc["badge"] = json::parse(BadgeProfileToJson(*p.badge));
   // Invalid UTF-8 cannot reach here through a validated profile; replace rather than throw.
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
@@ -333,13 +330,13 @@ Result<CardProfile> CardProfileFromJson(std::string_view text) {
   CardProfile p;
   ASSIGN_OR_RETURN(const std::int64_t version, r.Integer(doc, "format_version", "format_version"));
   if (version != kCardProfileFormatVersion) {
-    return FieldError("format_version", "unsupported version " + std::to_string(version));
+    return CardFieldError("format_version", "unsupported version " + std::to_string(version));
   }
   p.format_version = static_cast<int>(version);
   {
     const auto it = doc.find("seed");
-    if (it == doc.end()) return FieldError("seed", "missing");
-    if (!it->is_number_unsigned()) return FieldError("seed", "not an unsigned integer");
+    if (it == doc.end()) return CardFieldError("seed", "missing");
+    if (!it->is_number_unsigned()) return CardFieldError("seed", "not an unsigned integer");
     p.seed = it->get<std::uint64_t>();
   }
   ASSIGN_OR_RETURN(p.my_number, r.String(doc, "my_number", "my_number"));
@@ -348,7 +345,7 @@ Result<CardProfile> CardProfileFromJson(std::string_view text) {
   ASSIGN_OR_RETURN(p.identity.address, r.String(*identity, "address", "identity.address"));
   ASSIGN_OR_RETURN(p.identity.birth_date, r.String(*identity, "birth_date", "identity.birth_date"));
   ASSIGN_OR_RETURN(const std::string sex, r.String(*identity, "sex", "identity.sex"));
-  if (sex.size() != 1) return FieldError("identity.sex", "not one character");
+  if (sex.size() != 1) return CardFieldError("identity.sex", "not one character");
   p.identity.sex = sex[0];
   ASSIGN_OR_RETURN(p.card_expiry, r.String(doc, "card_expiry", "card_expiry"));
   ASSIGN_OR_RETURN(p.security_code, r.String(doc, "security_code", "security_code"));
@@ -362,7 +359,7 @@ Result<CardProfile> CardProfileFromJson(std::string_view text) {
   for (const CounterField& f : kCounterFields) {
     const std::string path = std::string("retry_counters.") + f.name;
     ASSIGN_OR_RETURN(const std::int64_t v, r.Integer(*counters, f.name, path));
-    if (v < 0 || v > f.max) return FieldError(path, "outside 0.." + std::to_string(f.max));
+    if (v < 0 || v > f.max) return CardFieldError(path, "outside 0.." + std::to_string(f.max));
     p.counters.*f.member = static_cast<int>(v);
   }
   ASSIGN_OR_RETURN(const json* keys, r.Object(doc, "keys", "keys"));
@@ -374,12 +371,18 @@ Result<CardProfile> CardProfileFromJson(std::string_view text) {
   ASSIGN_OR_RETURN(p.auth_ca_certificate, r.Base64(*certs, "auth_ca", "certificates.auth_ca"));
   {
     const auto it = certs->find("sign");
-    if (it == certs->end()) return FieldError("certificates.sign", "missing (null for none)");
+    if (it == certs->end()) return CardFieldError("certificates.sign", "missing (null for none)");
     if (!it->is_null()) {
       ASSIGN_OR_RETURN(p.sign_certificate, r.Base64(*certs, "sign", "certificates.sign"));
     }
   }
   ASSIGN_OR_RETURN(p.sign_ca_certificate, r.Base64(*certs, "sign_ca", "certificates.sign_ca"));
+  if (const auto it = doc.find("badge"); it != doc.end() && !it->is_null()) {
+    if (!it->is_object()) return CardFieldError("badge", "not an object");
+    auto badge = BadgeProfileFromJson(it->dump());
+    if (!badge.ok()) return badge.status().WithContext("card profile: badge");
+    p.badge.value = std::make_shared<const BadgeProfile>(std::move(badge).value());
+  }
   RETURN_IF_ERROR(ValidateCardProfile(p));
   return p;
 }

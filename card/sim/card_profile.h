@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/status.h"
+#include "card/sim/badge_profile.h"
 
 namespace sekisho::card::sim {
 
@@ -57,6 +59,19 @@ struct RetryCounters {
 
 // The card file model. Credentials are stored in clear: this is a test card, and the file is
 // written with mode 0600.
+// A badge profile shared by copies of a CardProfile (its keys are SecretBytes, which do not
+// copy); compared by value. Null: no badge.
+struct SharedBadgeProfile {
+  std::shared_ptr<const BadgeProfile> value;
+
+  explicit operator bool() const { return value != nullptr; }
+  const BadgeProfile& operator*() const { return *value; }
+  friend bool operator==(const SharedBadgeProfile& a, const SharedBadgeProfile& b) {
+    if (!a.value || !b.value) return a.value == b.value;
+    return *a.value == *b.value;
+  }
+};
+
 struct CardProfile {
   int format_version = kCardProfileFormatVersion;
   std::uint64_t seed = 0;  // the seed NewCard was called with; also drives derived data
@@ -78,6 +93,9 @@ struct CardProfile {
   Bytes auth_ca_certificate;              // DER (JPKI 000B)
   std::optional<Bytes> sign_certificate;  // DER (JPKI 0001); none on some cards (spec §4)
   Bytes sign_ca_certificate;              // DER (JPKI 0002)
+  // The badge applet in the card's free area (DESIGN.md `free-area`), under kBadgeAid; JSON
+  // "badge": the BadgeProfileToJson object, absent or null for none.
+  SharedBadgeProfile badge;
 
   friend bool operator==(const CardProfile&, const CardProfile&) = default;
 };

@@ -11,8 +11,6 @@ namespace {
 
 namespace my = ::sekisho::card::mynumber;
 
-constexpr std::uint16_t Sw(StatusWord w) { return ToU16(w); }
-
 // CLA byte coding, ISO/IEC 7816-4:2020 §5.4.1: 000x xxxx is the first interindustry class
 // (b5 chaining, b4-b3 secure messaging, b2-b1 logical channel 0-3), 01xx xxxx the further
 // interindustry class (logical channels 4-19); JICSAP proprietary commands use 100x xxxx with
@@ -71,10 +69,10 @@ Status CardState::Persist(const CardProfile& candidate) const {
 }
 
 Bytes CardState::Process(ByteView command) {
-  Answer answer{{}, Sw(StatusWord::kNoPreciseDiagnosis)};
+  Answer answer{{}, ToU16(StatusWord::kNoPreciseDiagnosis)};
   if (powered_) {
     auto apdu = CommandApdu::Parse(command);
-    answer = apdu.ok() ? Dispatch(*apdu, command) : Answer{{}, Sw(StatusWord::kWrongLength)};
+    answer = apdu.ok() ? Dispatch(*apdu, command) : Answer{{}, ToU16(StatusWord::kWrongLength)};
   }
   Bytes out = std::move(answer.data);
   out.push_back(static_cast<std::uint8_t>(answer.sw >> 8));
@@ -84,10 +82,10 @@ Bytes CardState::Process(ByteView command) {
 
 CardState::Answer CardState::Dispatch(const CommandApdu& apdu, ByteView raw) {
   const std::uint8_t cla = apdu.cla;
-  if ((cla & 0xC0) == 0x40) return {{}, Sw(StatusWord::kLogicalChannelNotSupported)};
-  if ((cla & 0x60) != 0x00 || cla == 0xFF) return {{}, Sw(StatusWord::kClaNotSupported)};
+  if ((cla & 0xC0) == 0x40) return {{}, ToU16(StatusWord::kLogicalChannelNotSupported)};
+  if ((cla & 0x60) != 0x00 || cla == 0xFF) return {{}, ToU16(StatusWord::kClaNotSupported)};
   const ClaFamily family = (cla & 0x80) ? ClaFamily::kProprietary : ClaFamily::kInterindustry;
-  if ((cla & 0x03) != 0) return {{}, Sw(StatusWord::kLogicalChannelNotSupported)};
+  if ((cla & 0x03) != 0) return {{}, ToU16(StatusWord::kLogicalChannelNotSupported)};
   if ((cla & 0x10) != 0) return {{}, kSwChainingNotSupported};
 
   // Which class each instruction belongs to; unknown instructions first (6D00).
@@ -111,9 +109,9 @@ CardState::Answer CardState::Dispatch(const CommandApdu& apdu, ByteView raw) {
       ins_family = ClaFamily::kProprietary;
       break;
     default:
-      return {{}, Sw(StatusWord::kInsNotSupported)};
+      return {{}, ToU16(StatusWord::kInsNotSupported)};
   }
-  if (*ins_family != family) return {{}, Sw(StatusWord::kClaNotSupported)};
+  if (*ins_family != family) return {{}, ToU16(StatusWord::kClaNotSupported)};
 
   // Spec §0: the card refuses secure messaging: 6882 to SELECT, 69FC to READ and VERIFY.
   if ((cla & 0x0C) != 0) {
@@ -121,9 +119,9 @@ CardState::Answer CardState::Dispatch(const CommandApdu& apdu, ByteView raw) {
       case my::kInsReadBinary:
       case my::kInsReadRecord:
       case my::kInsVerify:
-        return {{}, Sw(StatusWord::kSmDataObjectsIncorrect)};
+        return {{}, ToU16(StatusWord::kSmDataObjectsIncorrect)};
       default:
-        return {{}, Sw(StatusWord::kSecureMessagingNotSupported)};
+        return {{}, ToU16(StatusWord::kSecureMessagingNotSupported)};
     }
   }
 
@@ -146,14 +144,14 @@ CardState::Answer CardState::Dispatch(const CommandApdu& apdu, ByteView raw) {
       return ComputeSignature(apdu);
     case my::kInsGetResponse:
       // The simulator never answers 61xx, so there is never anything to fetch.
-      return {{}, Sw(StatusWord::kConditionsOfUseNotSatisfied)};
+      return {{}, ToU16(StatusWord::kConditionsOfUseNotSatisfied)};
     case 0xFC:
       // Spec §3.2: `80 FC 00 00` answers 6700.
-      return {{}, Sw(StatusWord::kWrongLength)};
+      return {{}, ToU16(StatusWord::kWrongLength)};
     default:
       // INTERNAL AUTHENTICATE (共通AP key 0019), CHANGE KEY and 80 A2 need keys or PIN
       // management the simulator does not model: "referenced data not found".
-      return {{}, Sw(StatusWord::kReferencedDataNotFound)};
+      return {{}, ToU16(StatusWord::kReferencedDataNotFound)};
   }
 }
 

@@ -15,9 +15,6 @@ namespace my = ::sekisho::card::mynumber;
 
 constexpr std::size_t kBasicFourEfSize = 512;
 constexpr std::size_t kApInfoEfSize = 256;
-constexpr std::size_t kRsaSize = 256;
-
-
 
 void PutU16(Bytes& out, std::size_t v) {
   out.push_back(static_cast<std::uint8_t>(v >> 8));
@@ -89,7 +86,7 @@ Result<Application> BuildInputAssistApplication(const CardProfile& profile, cons
   const Bytes basic_four_tlv = InputAssistBasicFourTlv(profile.identity);
   ASSIGN_OR_RETURN(const Bytes integrity,
                    InputAssistIntegrityEf(my_number_ef, basic_four_tlv, *keys.input_assist));
-  const Bytes modulus = RsaModulus(*keys.input_assist, kRsaSize);
+  const Bytes modulus = RsaModulus(*keys.input_assist, my::kRsaModulusSize);
   if (modulus.empty()) return DataLossError("card profile: keys.input_assist: not an RSA key");
 
   app.Add(TransparentEf(my::kInputAssistMyNumber, my_number_ef,
@@ -101,9 +98,9 @@ Result<Application> BuildInputAssistApplication(const CardProfile& profile, cons
   // the data-signing key, named after the card's municipality.
   app.Add(
       TransparentEf(my::kInputAssistCvCert,
-                  CvCertificate(JlisKeyId("5000033"), JlisKeyId(derived.municipality_code + "00"),
-                                modulus, opaque.Generate(kRsaSize)),
-                  AccessRule::Free()));
+                    CvCertificate(JlisKeyId("5000033"), JlisKeyId(derived.municipality_code + "00"),
+                                  modulus, opaque.Generate(my::kRsaModulusSize)),
+                    AccessRule::Free()));
   // EF 0005: DF41 as seen on cards (01 03 0E 01), DF42 key ID, DF43 32 opaque + 96 FF.
   Bytes df43 = opaque.Generate(32);
   df43.resize(128, 0xFF);
@@ -114,17 +111,17 @@ Result<Application> BuildInputAssistApplication(const CardProfile& profile, cons
   app.Add(TransparentEf(my::kInputAssistApInfo, std::move(ap_info), AccessRule::Free()));
   // EF 0006: the session-key delivery key (A1 + card-encoded RSA key); secure messaging is not
   // simulated, so the modulus is opaque.
-  Bytes session_modulus = opaque.Generate(kRsaSize);
+  Bytes session_modulus = opaque.Generate(my::kRsaModulusSize);
   session_modulus[0] |= 0x80;
   app.Add(TransparentEf(0x0006, EncodeTlv82(0xA1, CardPublicKey(session_modulus)), pin_or_any_code));
   // EF 0007: FF50 { DF51 public key of signing key 0013, DF52 issuer signature }, opaque.
-  Bytes signing_modulus = opaque.Generate(kRsaSize);
+  Bytes signing_modulus = opaque.Generate(my::kRsaModulusSize);
   signing_modulus[0] |= 0x80;
-  app.Add(
-      TransparentEf(0x0007,
-                  EncodeTlv82(0xFF50, Concat({EncodeTlv82(0xDF51, CardPublicKey(signing_modulus)),
-                                              EncodeTlv82(0xDF52, opaque.Generate(kRsaSize))})),
-                  pin_or_any_code));
+  app.Add(TransparentEf(
+      0x0007,
+      EncodeTlv82(0xFF50, Concat({EncodeTlv82(0xDF51, CardPublicKey(signing_modulus)),
+                                  EncodeTlv82(0xDF52, opaque.Generate(my::kRsaModulusSize))})),
+      pin_or_any_code));
   app.Add(TransparentEf(0x0008, Bytes(16, 0xFF), pin_or_any_code));
 
   app.Add(PinEf(my::kInputAssistPin, {kMaxInputAssistPinTries,

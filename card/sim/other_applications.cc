@@ -12,7 +12,6 @@ namespace {
 
 namespace my = ::sekisho::card::mynumber;
 
-constexpr std::size_t kRsaSize = 256;
 constexpr std::uint16_t kCardFaceBirthKey = 0x0011;
 constexpr std::uint16_t kCardFaceCodeB = 0x0012;
 constexpr std::uint16_t kCardFaceCodeA = 0x0013;
@@ -28,7 +27,7 @@ constexpr std::uint8_t kJpeg2000Signature[] = {0x00, 0x00, 0x00, 0x0C, 0x6A, 0x5
 
 
 Bytes OpaqueModulus(Random& random) {
-  Bytes m = random.Generate(kRsaSize);
+  Bytes m = random.Generate(my::kRsaModulusSize);
   m[0] |= 0x80;
   return m;
 }
@@ -65,7 +64,7 @@ Application BuildCardFaceApplication(const CardProfile& profile) {
       0x0001,
       EncodeTlv82(0xFF10, Concat({EncodeTlv(0xDF11, ToBytes(profile.identity.birth_date)),
                                   EncodeTlv82(0xDF12, card_key),
-                                  EncodeTlv82(0xDF13, opaque.Generate(kRsaSize))})),
+                                  EncodeTlv82(0xDF13, opaque.Generate(my::kRsaModulusSize))})),
       AccessRule::AnyOf({kCardFaceBirthKey})));
   // EF 0002: the card face, images replaced by their bare format signatures.
   app.Add(TransparentEf(
@@ -76,7 +75,7 @@ Application BuildCardFaceApplication(const CardProfile& profile) {
            EncodeTlv(0xDF23, Bytes{static_cast<std::uint8_t>(profile.identity.sex)}),
            EncodeTlv82(0xDF24, card_key), EncodeTlv(0xDF25, kPngSignature),
            EncodeTlv(0xDF26, kPngSignature), EncodeTlv(0xDF27, kJpeg2000Signature),
-           EncodeTlv82(0xDF28, opaque.Generate(kRsaSize)),
+           EncodeTlv82(0xDF28, opaque.Generate(my::kRsaModulusSize)),
            EncodeTlv(0xDF29, ToBytes(profile.card_expiry)), EncodeTlv(0xDF2A, kPngSignature)}),
       AccessRule::AnyOf({kCardFaceCodeA, kCardFaceCodeB})));
   // EF 0003: layout ID 06 03 0E 01, key ID, version, municipality code, key ID + opaque.
@@ -87,17 +86,17 @@ Application BuildCardFaceApplication(const CardProfile& profile) {
                         EncodeTlv(0xDF32, JlisKeyId("5000024")), EncodeTlv(0xDF33, Bytes{0x01}),
                         EncodeTlv(0xDF34, ToBytes(derived.municipality_code)),
                         EncodeTlv82(0xDF35, Concat({JlisKeyId(derived.municipality_code + "01"),
-                                                    opaque.Generate(kRsaSize)}))})),
+                                                    opaque.Generate(my::kRsaModulusSize)}))})),
       AccessRule::Free()));
   app.Add(
       TransparentEf(0x0004,
-                  CvCertificate(JlisKeyId("5000023"), JlisKeyId(derived.municipality_code + "01"),
-                                OpaqueModulus(opaque), opaque.Generate(kRsaSize)),
-                  AccessRule::Free()));
+                    CvCertificate(JlisKeyId("5000023"), JlisKeyId(derived.municipality_code + "01"),
+                                  OpaqueModulus(opaque), opaque.Generate(my::kRsaModulusSize)),
+                    AccessRule::Free()));
   app.Add(TransparentEf(
       0x0005,
       EncodeTlv82(0xFF40, Concat({EncodeTlv(0xDF41, kPngSignature), EncodeTlv82(0xDF42, card_key),
-                                  EncodeTlv82(0xDF43, opaque.Generate(kRsaSize))})),
+                                  EncodeTlv82(0xDF43, opaque.Generate(my::kRsaModulusSize))})),
       AccessRule::AnyOf({kCardFaceCodeA})));
   app.Add(
       TransparentEf(0x0006, Bytes(16, 0xFF), AccessRule::AnyOf({kCardFaceCodeA, kCardFaceCodeB})));

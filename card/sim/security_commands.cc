@@ -16,8 +16,6 @@ namespace {
 
 namespace my = ::sekisho::card::mynumber;
 
-constexpr std::uint16_t Sw(StatusWord w) { return ToU16(w); }
-constexpr std::uint16_t kOk = ToU16(StatusWord::kOk);
 constexpr std::size_t kSignatureSize = 256;
 constexpr std::size_t kMaxRawSignInput = kSignatureSize - 11;  // RFC 8017 §9.2 step 3
 
@@ -48,21 +46,21 @@ const ElementaryFile* CardState::ResolveIef(std::uint8_t p2, EfKind kind, std::u
   const ElementaryFile* ef = nullptr;
   if (p2 == 0x80) {  // the current EF
     if (app == nullptr || !ef_) {
-      *sw = Sw(StatusWord::kCommandNotAllowed);
+      *sw = ToU16(StatusWord::kCommandNotAllowed);
       return nullptr;
     }
     ef = app->Find(*ef_);
   } else if ((p2 & 0xE0) == 0x80 && (p2 & 0x1F) != 0 && (p2 & 0x1F) != 0x1F) {  // 80 | SFI
     if (app == nullptr || (ef = app->Find(p2 & 0x1F)) == nullptr) {
-      *sw = Sw(StatusWord::kReferencedDataNotFound);
+      *sw = ToU16(StatusWord::kReferencedDataNotFound);
       return nullptr;
     }
   } else {
-    *sw = Sw(StatusWord::kIncorrectP1P2);
+    *sw = ToU16(StatusWord::kIncorrectP1P2);
     return nullptr;
   }
   if (ef->kind != kind) {
-    *sw = Sw(StatusWord::kCommandIncompatibleWithFile);
+    *sw = ToU16(StatusWord::kCommandIncompatibleWithFile);
     return nullptr;
   }
   return ef;
@@ -73,14 +71,14 @@ const ElementaryFile* CardState::ResolveIef(std::uint8_t p2, EfKind kind, std::u
 // answers 63Cx with x decremented (63C0 on the exhausting attempt); a correct one restores the
 // maximum. A value of the wrong length is a wrong value (it uses a try).
 CardState::Answer CardState::Verify(const CommandApdu& apdu) {
-  if (apdu.p1 != 0x00) return {{}, Sw(StatusWord::kIncorrectP1P2)};
+  if (apdu.p1 != 0x00) return {{}, ToU16(StatusWord::kIncorrectP1P2)};
   std::uint16_t sw = 0;
   const ElementaryFile* ef = ResolveIef(apdu.p2, EfKind::kPin, &sw);
   if (ef == nullptr) return {{}, sw};
   const PinReference& pin = ef->pin;
   const PinCounter counter(pin.max_tries, pin.TriesLeft(profile_));
   if (apdu.data.empty()) return {{}, counter.TriesLeftWord()};
-  if (counter.blocked()) return {{}, Sw(StatusWord::kReferenceDataNotUsable)};
+  if (counter.blocked()) return {{}, ToU16(StatusWord::kReferenceDataNotUsable)};
 
   // Anti-tearing order: spend the try and make it durable before comparing, so that cutting
   // power after the comparison never yields a free try.
@@ -100,32 +98,32 @@ CardState::Answer CardState::Verify(const CommandApdu& apdu) {
   if (!Persist(candidate).ok()) return {{}, kSwMemoryFailure};
   profile_ = std::move(candidate);
   verified_.insert(ef->fid);
-  return {{}, kOk};
+  return {{}, ToU16(StatusWord::kOk)};
 }
 
 // `00 24 01 80 <new value>` after a successful VERIFY of the same IEF (spec §3; JPKI PIN and
 // password, input-assist PIN). The new value must have the credential's format (6A80).
 CardState::Answer CardState::ChangeReferenceData(const CommandApdu& apdu) {
-  if (apdu.p1 != 0x01) return {{}, Sw(StatusWord::kIncorrectP1P2)};
+  if (apdu.p1 != 0x01) return {{}, ToU16(StatusWord::kIncorrectP1P2)};
   std::uint16_t sw = 0;
   const ElementaryFile* ef = ResolveIef(apdu.p2, EfKind::kPin, &sw);
   if (ef == nullptr) return {{}, sw};
   const PinReference& pin = ef->pin;
   if (!pin.changeable || pin.stored == nullptr) {
-    return {{}, Sw(StatusWord::kConditionsOfUseNotSatisfied)};
+    return {{}, ToU16(StatusWord::kConditionsOfUseNotSatisfied)};
   }
   if (PinCounter(pin.max_tries, pin.TriesLeft(profile_)).blocked()) {
-    return {{}, Sw(StatusWord::kReferenceDataNotUsable)};
+    return {{}, ToU16(StatusWord::kReferenceDataNotUsable)};
   }
-  if (!verified_.contains(ef->fid)) return {{}, Sw(StatusWord::kSecurityStatusNotSatisfied)};
-  if (apdu.data.empty()) return {{}, Sw(StatusWord::kWrongLength)};
+  if (!verified_.contains(ef->fid)) return {{}, ToU16(StatusWord::kSecurityStatusNotSatisfied)};
+  if (apdu.data.empty()) return {{}, ToU16(StatusWord::kWrongLength)};
   CardProfile candidate = profile_;
   candidate.*pin.stored = ToString(apdu.data);
   candidate.counters.*pin.counter = pin.max_tries;
-  if (!ValidateCardProfile(candidate).ok()) return {{}, Sw(StatusWord::kIncorrectData)};
+  if (!ValidateCardProfile(candidate).ok()) return {{}, ToU16(StatusWord::kIncorrectData)};
   if (!Persist(candidate).ok()) return {{}, kSwMemoryFailure};
   profile_ = std::move(candidate);
-  return {{}, kOk};
+  return {{}, ToU16(StatusWord::kOk)};
 }
 
 // `80 2A P1 P2 Lc data Le` (spec §3): P2 = 80 the current key EF, 80|SFI a key by SFI, 00 the
@@ -133,20 +131,20 @@ CardState::Answer CardState::ChangeReferenceData(const CommandApdu& apdu) {
 // without DigestInfo, 02 wraps a 32-byte hash in a DigestInfo, 03 hashes and wraps, 04 PSS
 // over a 32-byte hash, 05 hashes then PSS.
 CardState::Answer CardState::ComputeSignature(const CommandApdu& apdu) {
-  if (apdu.p1 > 0x05) return {{}, Sw(StatusWord::kIncorrectP1P2)};
+  if (apdu.p1 > 0x05) return {{}, ToU16(StatusWord::kIncorrectP1P2)};
   const ElementaryFile* ef = nullptr;
   std::uint16_t sw = 0;
   if (apdu.p2 == 0x00) {
     // The DF's default key (input-assist 0013) is not simulated.
-    return {{}, Sw(StatusWord::kReferencedDataNotFound)};
+    return {{}, ToU16(StatusWord::kReferencedDataNotFound)};
   }
   ef = ResolveIef(apdu.p2, EfKind::kKey, &sw);
   if (ef == nullptr) return {{}, sw};
-  if (ef->key == nullptr) return {{}, Sw(StatusWord::kReferencedDataNotFound)};
+  if (ef->key == nullptr) return {{}, ToU16(StatusWord::kReferencedDataNotFound)};
   if (ef->key_pin != 0 && !verified_.contains(ef->key_pin)) {
-    return {{}, Sw(StatusWord::kSecurityStatusNotSatisfied)};
+    return {{}, ToU16(StatusWord::kSecurityStatusNotSatisfied)};
   }
-  if (apdu.data.empty()) return {{}, Sw(StatusWord::kWrongLength)};
+  if (apdu.data.empty()) return {{}, ToU16(StatusWord::kWrongLength)};
   if (apdu.ne && *apdu.ne < kSignatureSize) {
     return {{}, static_cast<std::uint16_t>(0x6C00 | (kSignatureSize & 0xFF))};
   }
@@ -157,7 +155,7 @@ CardState::Answer CardState::ComputeSignature(const CommandApdu& apdu) {
   switch (apdu.p1) {
     case 0x00:
       if (data.size() > kMaxRawSignInput) {
-        return {{}, Sw(StatusWord::kConditionsOfUseNotSatisfied)};
+        return {{}, ToU16(StatusWord::kConditionsOfUseNotSatisfied)};
       }
       signature = pki::SignPkcs1Raw(*ef->key, data);
       break;
@@ -165,7 +163,7 @@ CardState::Answer CardState::ComputeSignature(const CommandApdu& apdu) {
       signature = pki::SignPkcs1Raw(*ef->key, Sha256(data));
       break;
     case 0x02: {
-      if (data.size() != kSha256Size) return {{}, Sw(StatusWord::kConditionsOfUseNotSatisfied)};
+      if (data.size() != kSha256Size) return {{}, ToU16(StatusWord::kConditionsOfUseNotSatisfied)};
       Bytes digest_info = prefix;
       Append(digest_info, data);
       signature = pki::SignPkcs1Raw(*ef->key, digest_info);
@@ -178,24 +176,24 @@ CardState::Answer CardState::ComputeSignature(const CommandApdu& apdu) {
       break;
     }
     case 0x04:
-      if (data.size() != kSha256Size) return {{}, Sw(StatusWord::kConditionsOfUseNotSatisfied)};
+      if (data.size() != kSha256Size) return {{}, ToU16(StatusWord::kConditionsOfUseNotSatisfied)};
       signature = SignPssSha256(*ef->key, data);
       break;
     default:  // 0x05
       signature = SignPssSha256(*ef->key, Sha256(data));
       break;
   }
-  if (!signature.ok()) return {{}, Sw(StatusWord::kNoPreciseDiagnosis)};
-  return {std::move(signature).value(), kOk};
+  if (!signature.ok()) return {{}, ToU16(StatusWord::kNoPreciseDiagnosis)};
+  return {std::move(signature).value(), ToU16(StatusWord::kOk)};
 }
 
 // `00 84 00 00 Le` (spec §3): Le 1-256 in the short form; extended Le answers 6985 (§3.2).
 CardState::Answer CardState::GetChallenge(const CommandApdu& apdu, ByteView raw) {
-  if (apdu.p1 != 0x00 || apdu.p2 != 0x00) return {{}, Sw(StatusWord::kIncorrectP1P2)};
-  if (!apdu.data.empty() || !apdu.ne) return {{}, Sw(StatusWord::kWrongLength)};
+  if (apdu.p1 != 0x00 || apdu.p2 != 0x00) return {{}, ToU16(StatusWord::kIncorrectP1P2)};
+  if (!apdu.data.empty() || !apdu.ne) return {{}, ToU16(StatusWord::kWrongLength)};
   const bool extended = raw.size() > 5 && raw[4] == 0x00;
-  if (extended) return {{}, Sw(StatusWord::kConditionsOfUseNotSatisfied)};
-  return {challenge_random_.Generate(*apdu.ne), kOk};
+  if (extended) return {{}, ToU16(StatusWord::kConditionsOfUseNotSatisfied)};
+  return {challenge_random_.Generate(*apdu.ne), ToU16(StatusWord::kOk)};
 }
 
 }  // namespace sekisho::card::sim

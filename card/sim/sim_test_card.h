@@ -19,6 +19,8 @@ namespace sekisho::card::sim::testing {
 inline constexpr TimePoint kTestNow = FromUnixSeconds(1743465600);
 inline constexpr std::uint64_t kTestPkiSeed = 7;
 inline constexpr std::uint64_t kTestCardSeed = 42;
+// The authentication PIN of the test cards (NewCardOptions' default auth_pin).
+inline constexpr std::string_view kTestCardPin = "1234";
 
 struct TestCardWorld {
   pki::TestPki pki;

@@ -7,6 +7,8 @@
 #include <memory>
 
 #include "base/bytes.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "base/result.h"
 #include "card/sim/card_profile.h"
 #include "card/virtual_card.h"
@@ -19,6 +21,7 @@ namespace sekisho::card::sim {
 using PersistFn = std::function<Status(const CardProfile&)>;
 
 class CardState;  // the applications, files and session state; simulated_card.cc
+class BadgeApplet;
 
 // Not thread-safe: one host at a time, as a real card.
 //
@@ -27,6 +30,11 @@ class CardState;  // the applications, files and session state; simulated_card.c
 // again. If `persist` fails, the card answers 6581 (memory failure) without comparing the
 // PIN; a spent try stays spent in memory (the card can only become more locked, never less),
 // and a correct PIN is not marked verified.
+//
+// Free area: when the profile has a `badge`, a BadgeApplet answers under kBadgeAid. A SELECT by
+// that AID routes every command to the applet until a SELECT of another AID, which goes to the
+// card's own applications and ends the applet's session; the card's applications are unchanged.
+// The applet's PIN counter lives in the applet (not persisted through `persist`).
 class SimulatedCard final : public VirtualCard {
  public:
   // Validates the profile (ValidateCardProfile) and parses its keys and certificates.
@@ -34,6 +42,11 @@ class SimulatedCard final : public VirtualCard {
   // The card starts powered on.
   static Result<std::unique_ptr<SimulatedCard>> Create(CardProfile profile,
                                                        PersistFn persist = nullptr);
+  // The same with the clock (certificate dates) and randomness (TA challenges) of the badge
+  // applet, which must outlive the card; the overload above uses the system clock and OS
+  // randomness. kInternal if the applet cannot be set up.
+  static Result<std::unique_ptr<SimulatedCard>> Create(CardProfile profile, PersistFn persist,
+                                                       const Clock& clock, Random& random);
   ~SimulatedCard() override;
   SimulatedCard(const SimulatedCard&) = delete;
   SimulatedCard& operator=(const SimulatedCard&) = delete;
@@ -49,8 +62,10 @@ class SimulatedCard final : public VirtualCard {
   Bytes Process(ByteView command) override;
 
  private:
-  explicit SimulatedCard(std::unique_ptr<CardState> state);
+  SimulatedCard(std::unique_ptr<CardState> state, std::unique_ptr<BadgeApplet> badge);
   std::unique_ptr<CardState> state_;
+  std::unique_ptr<BadgeApplet> badge_;  // null without a badge in the profile
+  bool badge_selected_ = false;
 };
 
 }  // namespace sekisho::card::sim

@@ -5,13 +5,6 @@
 namespace sekisho::card::sim {
 namespace {
 
-bool AllDigits(std::string_view s) {
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
 int Number(std::string_view digits) {
   int v = 0;
   for (char c : digits) v = v * 10 + (c - '0');
@@ -29,8 +22,15 @@ constexpr std::array<Era, 5> kEras = {{{20190501}, {19890108}, {19261225}, {1912
 
 }  // namespace
 
+bool IsAsciiDigits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 bool IsValidCalendarDate(std::string_view d) {
-  if (d.size() != 8 || !AllDigits(d)) return false;
+  if (d.size() != 8 || !IsAsciiDigits(d)) return false;
   const int year = Number(d.substr(0, 4));
   const int month = Number(d.substr(4, 2));
   const int day = Number(d.substr(6, 2));
@@ -59,7 +59,7 @@ std::optional<std::string> VerificationCodeB(std::string_view birth_date,
                                              std::string_view security_code) {
   const auto era_date = JapaneseEraDate(birth_date);
   if (!era_date || !IsValidCalendarDate(card_expiry)) return std::nullopt;
-  if (security_code.size() != 4 || !AllDigits(security_code)) return std::nullopt;
+  if (security_code.size() != 4 || !IsAsciiDigits(security_code)) return std::nullopt;
   return *era_date + std::string(card_expiry.substr(0, 4)) + std::string(security_code);
 }
 

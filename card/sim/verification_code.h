@@ -9,6 +9,9 @@
 
 namespace sekisho::card::sim {
 
+// True when every character of `s` is an ASCII digit 0-9 (also for the empty string).
+bool IsAsciiDigits(std::string_view s);
+
 // True for "YYYYMMDD" naming a real Gregorian date in years 1868..2199.
 bool IsValidCalendarDate(std::string_view yyyymmdd);
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 
 namespace sekisho::card::vpcd {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 
-Bytes H(std::string_view hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
 
 TEST(VpcdFrameTest, EncodesBigEndianLengthThenPayload) {
   auto frame = EncodeFrame(*FromHex("00A4040C"));

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "base/status_matchers.h"
+#include "base/test_hex.h"
 #include "card/vpcd/vpcd_frame.h"
 
 namespace sekisho::card::vpcd {
@@ -22,7 +23,7 @@ using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-Bytes H(const char* hex) { return *FromHex(hex); }
+using ::sekisho::testing::H;
 
 // A card that records what the link delivers: answers a command with its reversed bytes + 9000.
 class RecordingCard : public VirtualCard {

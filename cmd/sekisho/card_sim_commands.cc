@@ -1,6 +1,5 @@
 // `sekisho card new` and `sekisho card simulate`: simulated My Number Cards as files, served to
 // pcscd through the vsmartcard vpcd driver.
-#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -12,14 +11,11 @@
 #include "card/sim/simulated_card.h"
 #include "card/vpcd/vpcd_link.h"
 #include "cmd/sekisho/command.h"
+#include "cmd/sekisho/stop_signal.h"
 #include "pki/test_pki.h"
 
 namespace sekisho::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-void OnStopSignal(int) { g_stop = true; }
 
 struct NewCardCliOptions {
   std::filesystem::path out;
@@ -64,10 +60,7 @@ Status Simulate(const SimulateOptions& o) {
                        std::move(profile), [path](const card::sim::CardProfile& p) {
                          return card::sim::SaveCardProfile(p, path);
                        }));
-  struct sigaction sa {};
-  sa.sa_handler = OnStopSignal;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  std::atomic<bool>& stop = StopOnSignal();
 
   card::vpcd::VpcdOptions options;
   options.host = o.host;
@@ -76,7 +69,7 @@ Status Simulate(const SimulateOptions& o) {
   ASSIGN_OR_RETURN(auto link, card::vpcd::VpcdLink::Connect(options));
   spdlog::info("card {} inserted into the virtual reader at {}:{}; Ctrl-C removes it",
                o.card.filename().string(), o.host, o.port);
-  Status served = link->Serve(*simulated, g_stop);
+  Status served = link->Serve(*simulated, stop);
   spdlog::info("card removed from the virtual reader");
   return served;
 }

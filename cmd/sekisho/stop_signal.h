@@ -1,6 +1,6 @@
-// Ctrl-C and SIGTERM for the long-running commands (`serve`, `gate run`, `demo`): the first one
-// sets a flag the command's loop watches, so it shuts down cleanly (queues synced, connections
-// closed).
+// Ctrl-C and SIGTERM for the long-running commands (`serve`, `gate run`, `demo`,
+// `card simulate`): the first one sets a flag the command's loop watches, so it shuts down
+// cleanly (queues synced, connections closed, the simulated card removed).
 #pragma once
 
 #include <atomic>

@@ -19,16 +19,8 @@ using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-Bytes ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void WriteFile(const std::filesystem::path& path, ByteView bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-}
+using ::sekisho::store::testing::ReadFile;
+using ::sekisho::store::testing::WriteFile;
 
 class DatabaseTest : public ::testing::Test {
  protected:

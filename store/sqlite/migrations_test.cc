@@ -18,10 +18,7 @@ using ::sekisho::testing::IsOk;
 using ::sekisho::testing::StatusIs;
 using ::testing::HasSubstr;
 
-Bytes ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using ::sekisho::store::testing::ReadFile;
 
 class MigrationsTest : public ::testing::Test {
  protected:

@@ -117,10 +117,6 @@ std::string OrgText(OrganisationId org) { return "organisation " + Str(org.value
 std::string StaffText(StaffId id) { return "staff " + Str(id.value()); }
 std::string CredentialText(CredentialId id) { return "credential " + Str(id.value()); }
 
-bool IsUsable(CredentialStatus status) {
-  return status == CredentialStatus::kActive || status == CredentialStatus::kSuspended;
-}
-
 // Keeps at most `limit` items and sets the token when the query returned one more.
 template <typename T, typename IdOf>
 Page<T> MakePage(std::vector<T> items, std::size_t limit, IdOf id_of) {

@@ -1,9 +1,12 @@
 // The web console in headless Chromium against a running site (scripts/console-test.sh): sign-in
-// and navigation per role, HR adding staff (and a leaver), field errors where the API names the
-// field, a level granted through the console opening the door, a live event on the dashboard, a
-// card reported lost and refused at the gate, then reinstated, proofs checked in the browser (and
-// a corrupted one refused), and an expired session that keeps the form. The tests run in order:
-// later ones use earlier ones' changes (the level granted in one opens the door in the next).
+// and navigation per role (every control of every page named), HR adding staff, a card enrolled
+// at the station and the leaver workflow, field errors where the API names the field (holiday
+// hours included), a level granted through the console opening the door, a live event and the
+// doors' state on the dashboard, a card reported lost and refused at the gate, in effect at each
+// gate, then reinstated, proofs checked in the browser (a corrupted one refused; an erasure and
+// the record it erased), an expired session that keeps the form, and keyboard-only use. The tests
+// run in order: later ones use earlier ones' changes (the level granted in one opens the door in
+// the next).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -16,6 +19,9 @@ import {
   sekisho,
   signIn,
   site,
+  duplicateNames,
+  enrolAtStation,
+  unnamedControls,
 } from "./harness.mjs";
 
 let browser;
@@ -30,6 +36,11 @@ async function page(options) {
 // No uncaught error and no CSP refusal on any page a test opened.
 function assertClean(p) {
   assert.deepEqual(p.problems, [], `the page at ${p.url()} reported problems`);
+}
+
+// Every input, select, textarea and button on the page has an accessible name.
+async function assertNamed(p) {
+  assert.deepEqual(await unnamedControls(p), [], `controls without a label at ${p.url()}`);
 }
 
 before(async () => {
@@ -83,7 +94,7 @@ describe("the console", { concurrency: false }, () => {
         elsewhere: "gates",
         shots: ["audit"],
       },
-      aoi: { nav: ["My cards"], home: "me", elsewhere: "staff", shots: [] },
+      aoi: { nav: ["My cards"], home: "me", elsewhere: "staff", shots: ["me"] },
     };
     const p = await page();
     await p.goto("/");
@@ -91,6 +102,7 @@ describe("the console", { concurrency: false }, () => {
     await p.getByLabel("Password").fill("not the password");
     await p.getByRole("button", { name: "Sign in" }).click();
     await p.getByRole("alert").filter({ hasText: "wrong login name or password" }).waitFor();
+    await assertNamed(p);
     await screenshot(p, "login");
     await p.context().close();
     for (const [login, role] of Object.entries(roles)) {
@@ -107,6 +119,7 @@ describe("the console", { concurrency: false }, () => {
         // The new page's render has begun once its link is current; then wait for its data.
         await q.locator(`nav a[href="#/${route}"][aria-current=page]`).waitFor();
         await q.locator("main[data-ready=true]").waitFor();
+        await assertNamed(q);
         await screenshot(q, `${login}-${route}`);
       }
       assertClean(q);
@@ -114,7 +127,7 @@ describe("the console", { concurrency: false }, () => {
     }
   });
 
-  test("HR adds a staff member", async () => {
+  test("HR adds a staff member, sees the card enrolled at the station, then the leaver workflow", async () => {
     const p = await page();
     await p.goto("/");
     await signIn(p, "hrclerk");
@@ -130,11 +143,33 @@ describe("the console", { concurrency: false }, () => {
     await p.getByRole("link", { name: "Ren Sato" }).click();
     await p.getByRole("heading", { name: "Ren Sato (E-2001)" }).waitFor();
     assert.equal(await p.getByTestId("staff-status").innerText(), "active");
-    // She leaves again at once: the leaver workflow asks, then marks her as left.
+    // No card yet: the page says so, and how it is enrolled.
+    const enrolment = p.getByTestId("staff-enrolment");
+    await enrolment.locator("[data-state='not enrolled']").waitFor();
+    assert.match(await enrolment.innerText(), /sekisho enrol --staff E-2001/);
+    // Her card is enrolled at the enrolment station; her page shows it.
+    assert.match(await enrolAtStation("E-2001", 12), /enrolled: +staff E-2001/);
+    await p.reload();
+    await enrolment.locator("[data-state=enrolled]").waitFor();
+    await p
+      .getByRole("row")
+      .filter({ has: p.locator(".badge-active") })
+      .waitFor();
+    await screenshot(p, "hrclerk-staff-enrolled");
+    // She leaves again at once: the leaver workflow asks, then marks her as left and retires
+    // her card.
     await p.getByRole("button", { name: "Start leaver workflow" }).click();
     await p.getByRole("dialog").getByRole("button", { name: "Mark as left" }).click();
     await p.getByRole("status").filter({ hasText: "Ren Sato is marked as left" }).waitFor();
     assert.equal(await p.getByTestId("staff-status").innerText(), "left");
+    await p
+      .getByRole("row")
+      .filter({ has: p.locator(".badge-retired") })
+      .filter({ hasText: "staff left" })
+      .waitFor();
+    await enrolment.locator("[data-state='not enrolled']").waitFor();
+    assert.match(await enrolment.innerText(), /has left/);
+    assert.equal(await p.getByRole("button", { name: "Start leaver workflow" }).isDisabled(), true);
     assertClean(p);
     await p.context().close();
   });
@@ -168,6 +203,28 @@ describe("the console", { concurrency: false }, () => {
     await schedule
       .locator('[data-field="windows[0].end"] .field-error')
       .filter({ hasText: "expected HH:MM, got 25:00" })
+      .waitFor();
+    // With holiday hours: their fields are named apart from the weekday ones, a wrong one is
+    // refused at its own field, and the list shows the hours kept on holidays.
+    await schedule.getByLabel("End (row 1)").fill("22:00");
+    await schedule.getByRole("button", { name: "Add holiday window" }).click();
+    assert.deepEqual(await duplicateNames(p), [], "every field of the form has its own name");
+    await schedule.getByLabel("Holiday end (row 1)").fill("12:60");
+    await schedule.getByRole("button", { name: "Create schedule" }).click();
+    await schedule
+      .locator('[data-field="holiday_windows[0].end"] .field-error')
+      .filter({ hasText: "12:60" })
+      .waitFor();
+    assert.equal(
+      await schedule.locator('[data-field="windows[0].end"] .field-error').innerText(),
+      "",
+    );
+    await schedule.getByLabel("Holiday end (row 1)").fill("13:00");
+    await schedule.getByRole("button", { name: "Create schedule" }).click();
+    await p
+      .getByRole("row")
+      .filter({ hasText: "Late shift" })
+      .filter({ hasText: "09:00–13:00" })
       .waitFor();
 
     // The level Aoi Tanaka needs at Lane 1 (the next test presents her card there).
@@ -216,6 +273,18 @@ describe("the console", { concurrency: false }, () => {
     await item.first().waitFor({ timeout: 15_000 });
     assert.equal(await p.locator(".live-list li").count(), Math.min(eventsBefore + 1, 50));
     assert.equal(Number(await p.getByTestId("count-granted").innerText()), grantedBefore + 1);
+    // Each door's state: Lane 1 is locked (its gate connected), its last event the grant; the
+    // door made without a gate says so.
+    const lane = p.getByTestId("door-status").getByRole("row").filter({ hasText: "Lane 1" });
+    await lane.locator("[data-state=locked]").waitFor();
+    await lane.filter({ hasText: "granted (granted)" }).waitFor();
+    await p
+      .getByTestId("door-status")
+      .getByRole("row")
+      .filter({ hasText: "Goods entrance" })
+      .locator("[data-state=no-gate]")
+      .waitFor();
+    await p.getByRole("heading", { name: "Gate sync lag" }).waitFor();
     await screenshot(p, "admin-dashboard-live");
     assertClean(p);
     await p.context().close();
@@ -269,6 +338,15 @@ describe("the console", { concurrency: false }, () => {
     const row = p.getByRole("row").filter({ has: p.locator(".badge-suspended") });
     await row.waitFor();
     assert.match(await row.innerText(), /reported lost by the holder/);
+    await p.getByTestId("staff-enrolment").locator("[data-state=suspended]").waitFor();
+    // The block is in effect at the gate that refused the card.
+    await p
+      .getByTestId("gate-effect")
+      .getByRole("row")
+      .filter({ hasText: "Entrance lane 1" })
+      .locator(".badge-in-effect")
+      .waitFor();
+    await screenshot(p, "admin-staff-lost-card");
     await row.getByRole("button", { name: "Reinstate" }).click();
     const dialog = p.getByRole("dialog");
     assert.equal(await dialog.getByLabel("Reason (recorded)").inputValue(), "card found");
@@ -282,6 +360,7 @@ describe("the console", { concurrency: false }, () => {
       .filter({ has: p.locator(".badge-active") })
       .filter({ hasText: "card found" })
       .waitFor();
+    await p.getByTestId("staff-enrolment").locator("[data-state=enrolled]").waitFor();
     assertClean(p);
     await p.context().close();
   });
@@ -348,6 +427,36 @@ describe("the console", { concurrency: false }, () => {
       .filter({ hasText: `extends the earlier one of ${size}` })
       .waitFor();
     await screenshot(p, "auditor-audit-verified");
+
+    // That later record is erased (right to deletion): the log's own erasure record names it and
+    // leads to it, and the erased record's leaf still verifies in the signed tree.
+    sekisho("audit", "erase", "--data", site.data, "--record", String(size));
+    sekisho("audit", "checkpoint", "--data", site.data);
+    await p.reload();
+    await p
+      .getByTestId("checkpoint-size")
+      .filter({ hasText: String(size + 2) })
+      .waitFor();
+    await inclusion.getByLabel("Record index").fill(String(size + 1));
+    await inclusion.getByRole("button", { name: "Check inclusion" }).click();
+    await p
+      .getByTestId("inclusion-verdict")
+      .filter({ hasText: `✓ Record ${size + 1} is in the signed log` })
+      .waitFor();
+    await p
+      .getByTestId("erasure-of")
+      .filter({ hasText: `the erasure of record ${size}:` })
+      .waitFor();
+    await p.getByRole("link", { name: `look up record ${size}` }).click();
+    await p.waitForURL(new RegExp(`#/audit/record/${size}$`));
+    await inclusion.getByRole("button", { name: "Check inclusion" }).click();
+    await p
+      .getByTestId("inclusion-verdict")
+      .filter({ hasText: `✓ Record ${size} is in the signed log` })
+      .waitFor();
+    await p.getByText(`Record ${size} was erased (right to deletion)`).waitFor();
+    assert.equal(await p.getByTestId("record-content").count(), 0);
+    await screenshot(p, "auditor-audit-erasure");
     assertClean(p);
     await p.context().close();
   });
@@ -374,6 +483,42 @@ describe("the console", { concurrency: false }, () => {
     assert.match(p.url(), /#\/staff$/);
     await p.getByRole("button", { name: "Add staff member" }).click();
     await p.getByRole("status").filter({ hasText: "Added Yui Mori (E-3001)" }).waitFor();
+    assertClean(p);
+    await p.context().close();
+  });
+
+  test("keyboard only: sign in, reach a page through the navigation, add a staff member", async () => {
+    const p = await page();
+    await p.goto("/");
+    const focused = () =>
+      p.evaluate(() => {
+        const el = document.activeElement;
+        return el?.labels?.[0]?.textContent?.trim() || el?.textContent?.trim() || "";
+      });
+    // Tab until `label` has the focus (at most 40 presses).
+    const tabTo = async (label) => {
+      for (let i = 0; i < 40; i++) {
+        if ((await focused()).startsWith(label)) return;
+        await p.keyboard.press("Tab");
+      }
+      assert.fail(`Tab never reached ${label}`);
+    };
+    await tabTo("Login name");
+    await p.keyboard.type("hrclerk");
+    await p.keyboard.press("Tab");
+    assert.match(await focused(), /^Password/);
+    await p.keyboard.type(site.password);
+    await p.keyboard.press("Enter");
+    await p.getByRole("navigation", { name: "Main" }).waitFor();
+    await tabTo("Staff");
+    await p.keyboard.press("Enter");
+    await p.locator("main[data-ready=true]").waitFor();
+    await tabTo("Staff number");
+    await p.keyboard.type("E-4001");
+    await p.keyboard.press("Tab");
+    await p.keyboard.type("Kei Ito");
+    await p.keyboard.press("Enter");
+    await p.getByRole("status").filter({ hasText: "Added Kei Ito (E-4001)" }).waitFor();
     assertClean(p);
     await p.context().close();
   });

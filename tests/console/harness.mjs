@@ -1,11 +1,12 @@
 // What the console's browser tests share: headless Debian Chromium driven by playwright-core
 // (never a browser of its own), the site scripts/console-test.sh started (URL, data directory,
-// gate output, simulated card), sign-in, presenting the card at the gate, and a check that a page
-// logged no error and broke no Content-Security-Policy rule.
+// gate output, simulated card), sign-in, presenting the card at the gate, enrolling another one
+// at an enrolment station (the second vpcd reader), a check that a page
+// logged no error and broke no Content-Security-Policy rule, and one that every control is named.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 // playwright-core is a dependency of web/ (one package.json, one lock file).
@@ -27,6 +28,8 @@ export const site = {
   gateOut: env("SEKISHO_GATE_OUT"),
   screenshots: env("SEKISHO_SCREENSHOTS"),
   password: env("SEKISHO_PASSWORD"),
+  pki: env("SEKISHO_PKI"),
+  pin: env("SEKISHO_PIN"),
 };
 
 export const kChromiumArgs = [
@@ -91,10 +94,16 @@ export async function screenshot(page, name) {
   });
 }
 
-// Runs the sekisho binary synchronously; throws with its output when it fails.
+// Runs the sekisho binary synchronously (`input` on its standard input); throws with its output
+// when it fails.
 export function sekisho(...args) {
+  return sekishoWithInput(undefined, ...args);
+}
+
+function sekishoWithInput(input, ...args) {
   const result = spawnSync(site.binary, ["-q", ...args], {
     encoding: "utf8",
+    input,
     env: { ...process.env, USER: "console-test" },
   });
   if (result.status !== 0)
@@ -109,11 +118,63 @@ const decisions = () =>
     .split("\n")
     .filter((l) => l.includes("door "));
 
-async function cardPresent() {
+async function cardPresent(reader = "") {
   const result = spawnSync(site.binary, ["-q", "card", "readers"], {
     encoding: "utf8",
   });
-  return /card present/.test(result.stdout);
+  return result.stdout.split("\n").some((l) => l.startsWith(reader) && /card present/.test(l));
+}
+
+// The enrolment station: the reader the gate does not use.
+const kStationReader = "Virtual PCD 00 01";
+const kStationPort = "35964";
+
+// Enrols a new simulated card (made from the site's test PKI with `seed`, the site's PIN) for
+// staff member `staffNumber` as an enrolment station does: the card enters the second vpcd
+// reader, `sekisho enrol` runs on the site's data directory, the card leaves. Returns its output.
+export async function enrolAtStation(staffNumber, seed) {
+  const card = join(dirname(site.data), `station-card-${seed}.json`);
+  sekisho(
+    "card",
+    "new",
+    "--out",
+    card,
+    "--pki",
+    site.pki,
+    "--seed",
+    String(seed),
+    "--auth-pin",
+    site.pin,
+    "--force",
+  );
+  const simulator = spawn(
+    site.binary,
+    ["-q", "card", "simulate", "--card", card, "--port", kStationPort],
+    {
+      stdio: "ignore",
+    },
+  );
+  try {
+    for (let i = 0; i < 100 && !(await cardPresent(kStationReader)); i++) await sleep(100);
+    return sekishoWithInput(
+      `${site.pin}\n`,
+      "enrol",
+      "--data",
+      site.data,
+      "--staff",
+      staffNumber,
+      "--reader",
+      kStationReader,
+      "--pin-fd",
+      "0",
+    );
+  } finally {
+    simulator.kill("SIGTERM");
+    await new Promise((resolve) =>
+      simulator.exitCode !== null ? resolve() : simulator.once("exit", resolve),
+    );
+    for (let i = 0; i < 50 && (await cardPresent(kStationReader)); i++) await sleep(100);
+  }
 }
 
 // The simulated card enters the vpcd reader, the gate decides, the card leaves. Returns the
@@ -136,4 +197,54 @@ export async function presentCard() {
   if (after.length <= before)
     throw new Error(`the gate decided nothing: ${readFileSync(site.gateOut, "utf8")}`);
   return after[after.length - 1];
+}
+
+// Every visible input, select, textarea and button of the page (dialogs included) with its
+// accessible name: aria-label, else aria-labelledby's text, else its <label>s, else (a button) its
+// text; a placeholder does not count. Each as {form, control, name}.
+function controlNames(page) {
+  return page.evaluate(() => {
+    const nameOf = (el) => {
+      const label = el.getAttribute("aria-label")?.trim();
+      if (label) return label;
+      const by = el.getAttribute("aria-labelledby");
+      const byText = (by ?? "")
+        .split(/\s+/)
+        .map((id) => document.getElementById(id)?.textContent?.trim() ?? "")
+        .join(" ")
+        .trim();
+      if (byText) return byText;
+      const labels = Array.from(el.labels ?? [])
+        .map((l) => l.textContent.trim())
+        .filter(Boolean);
+      if (labels.length) return labels.join(" ");
+      return el.tagName === "BUTTON" ? el.textContent.trim() : "";
+    };
+    return Array.from(document.querySelectorAll("input, select, textarea, button"))
+      .filter((el) => el.type !== "hidden" && el.getClientRects().length > 0)
+      .map((el) => ({
+        form: el.closest("form")?.dataset.form ?? (el.closest("form") ? "form" : ""),
+        control: `${el.tagName.toLowerCase()}${el.type === "checkbox" ? "[checkbox]" : ""}[name=${el.name || "?"}]`,
+        name: nameOf(el),
+      }));
+  });
+}
+
+// The controls without an accessible name, described; empty when every one is named.
+export async function unnamedControls(page) {
+  return (await controlNames(page))
+    .filter((c) => c.name === "")
+    .map((c) => `${c.control} in ${c.form || "the page"}`);
+}
+
+// Names that more than one field of the same form carries (a screen reader user, or getByLabel,
+// cannot tell them apart; buttons and day checkboxes aside). "form: name" each, empty when none.
+export async function duplicateNames(page) {
+  const counts = new Map();
+  for (const c of await controlNames(page)) {
+    if (!c.form || c.control.startsWith("button") || c.control.includes("[checkbox]")) continue;
+    const key = `${c.form}: ${c.name}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].filter(([, n]) => n > 1).map(([key]) => key);
 }

@@ -71,8 +71,8 @@ class RecordingChannel final : public card::CardChannel {
 };
 
 // A simulated card in a channel, recorded.
-struct Card {
-  explicit Card(const card::sim::CardProfile& profile)
+struct RecordedCard {
+  explicit RecordedCard(const card::sim::CardProfile& profile)
       : card(card::sim::testing::NewTestCard(profile)), channel(*card), recorder(channel) {}
   std::unique_ptr<card::sim::SimulatedCard> card;
   card::sim::SimChannel channel;
@@ -206,10 +206,10 @@ TEST(PrivacyTest, C2_SameCardInTwoOrganisationsDatabasesShareNothing) {
   // The same person, entered by each employer's HR: the name is the one thing they share.
   const store::Staff at_acme = a.AddStaff(acme, "A-0001", "Aoi Tanaka");
   const store::Staff at_globex = b.AddStaff(globex, "G-7777", "Aoi Tanaka");
-  Card card_a(access::testing::TestProfile());
+  RecordedCard card_a(access::testing::TestProfile());
   auto enrolled_a = a.Enrol(acme, at_acme, card_a.recorder);
   ASSERT_THAT(enrolled_a, IsOk());
-  Card card_b(access::testing::TestProfile());
+  RecordedCard card_b(access::testing::TestProfile());
   auto enrolled_b = b.Enrol(globex, at_globex, card_b.recorder);
   ASSERT_THAT(enrolled_b, IsOk());
   EXPECT_NE(enrolled_a->display_pseudonym, enrolled_b->display_pseudonym);
@@ -265,11 +265,11 @@ TEST(PrivacyTest, C2_SameCardInTwoOrganisationsOfOneDataDirectoryGetsUnrelatedId
   TestSite site(temp.path() / "shared");
   TestOrg& acme = site.AddOrg("Acme", 101);
   TestOrg& globex = site.AddOrg("Globex", 202);
-  Card card_a(access::testing::TestProfile());
+  RecordedCard card_a(access::testing::TestProfile());
   auto a = site.Enrol(acme, site.AddStaff(acme, "A-0001", "Aoi Tanaka"), card_a.recorder);
   ASSERT_THAT(a, IsOk());
   // Not "already exists": the other organisation cannot even tell the card is known.
-  Card card_b(access::testing::TestProfile());
+  RecordedCard card_b(access::testing::TestProfile());
   auto b = site.Enrol(globex, site.AddStaff(globex, "G-7777", "Aoi Tanaka"), card_b.recorder);
   ASSERT_THAT(b, IsOk());
   EXPECT_NE(a->credential.pseudonym, b->credential.pseudonym);
@@ -295,10 +295,10 @@ TEST(PrivacyTest, C3_EnrolmentLeavesNoCardDataInDatabaseWalOrLogs) {
   constexpr std::string_view kWrongPin = "4826";
 
   // A full run: a wrong PIN first, then the enrolment, a CRL import, a revocation.
-  Card card(profile);
+  RecordedCard card(profile);
   EXPECT_THAT(site.Enrol(org, staff, card.recorder, false, kWrongPin),
               StatusIs(StatusCode::kUnauthenticated));
-  Card again(profile);
+  RecordedCard again(profile);
   auto enrolled = site.Enrol(org, staff, again.recorder);
   ASSERT_THAT(enrolled, IsOk());
   ASSERT_THAT(site.ImportCrl(org, access::testing::AuthCrl({}, kEnrolTime)), IsOk());
@@ -390,7 +390,7 @@ TEST(PrivacyTest, C3_FirewallLogShowsEnrolmentTouchedOnlyTheJpkiAuthPath) {
   TestSite site(temp.path() / "data");
   LogInto(site.dir());
   TestOrg& org = site.AddOrg("Acme", 101);
-  Card card(access::testing::TestProfile());
+  RecordedCard card(access::testing::TestProfile());
   auto enrolled = site.Enrol(org, site.AddStaff(org, "E-1001", "Aoi Tanaka"), card.recorder);
   ASSERT_THAT(enrolled, IsOk());
 
@@ -451,7 +451,7 @@ TEST(PrivacyTest, C6_CardWithOneTryLeftIsRefusedBeforeThePinIsSent) {
   TestSite site(temp.path() / "data");
   TestOrg& org = site.AddOrg("Acme", 101);
   const store::Staff staff = site.AddStaff(org, "E-1001", "Aoi Tanaka");
-  Card card(access::testing::TestProfile(/*auth_tries=*/1));
+  RecordedCard card(access::testing::TestProfile(/*auth_tries=*/1));
   bool pin_asked = true;
   EXPECT_THAT(site.Enrol(org, staff, card.recorder, false, kTestPin, &pin_asked),
               StatusIs(StatusCode::kPermissionDenied,
@@ -477,7 +477,7 @@ TEST(PrivacyTest, RevokedCertificate_OnTheTestCrlCannotBeEnrolled) {
   const store::Staff staff = site.AddStaff(org, "E-1001", "Aoi Tanaka");
   const Bytes serial = AuthCertificate().SerialNumber();
   ASSERT_THAT(site.ImportCrl(org, access::testing::AuthCrl({&serial, 1}, kEnrolTime)), IsOk());
-  Card card(access::testing::TestProfile());
+  RecordedCard card(access::testing::TestProfile());
   bool pin_asked = true;
   EXPECT_THAT(site.Enrol(org, staff, card.recorder, false, kTestPin, &pin_asked),
               StatusIs(StatusCode::kUnauthenticated, HasSubstr("revoked")));
@@ -492,7 +492,7 @@ TEST(PrivacyTest, RevokedCertificate_AfterEnrolmentIsMarkedRevokedOnCrlImport) {
   TestSite site(temp.path() / "data");
   TestOrg& org = site.AddOrg("Acme", 101);
   const store::Staff staff = site.AddStaff(org, "E-1001", "Aoi Tanaka");
-  Card card(access::testing::TestProfile());
+  RecordedCard card(access::testing::TestProfile());
   auto enrolled = site.Enrol(org, staff, card.recorder);
   ASSERT_THAT(enrolled, IsOk());
   ASSERT_THAT(site.ImportCrl(org, access::testing::AuthCrl({}, kEnrolTime)), IsOk());

@@ -29,7 +29,7 @@ export class RowsPart implements FormPart {
 
   constructor(
     private readonly name: string,
-    legend: string,
+    private readonly legend: string,
     private readonly columns: RowColumn[],
     private readonly blank: Row,
     initial: Row[] = [],
@@ -147,7 +147,7 @@ export class RowsPart implements FormPart {
         {
           type: "button",
           class: "remove",
-          "aria-label": `Remove row ${index + 1}`,
+          "aria-label": `Remove ${this.legend.toLowerCase()} row ${index + 1}`,
           onclick: () => this.set(this.rows().filter((_, i) => i !== index)),
         },
         "Remove",

@@ -135,8 +135,9 @@ export interface AccessEvent {
   id: number;
   time: string;
   gate: number;
-  door: { id: number; name: string };
-  result: "granted" | "denied";
+  door: { id: number; name: string | null };
+  kind: "access" | "door-held-open" | "door-forced";
+  result: "granted" | "denied" | "alarm";
   reason: string;
   assurance: string;
   staff_id: number | null;

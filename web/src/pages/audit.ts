@@ -59,6 +59,20 @@ function recordText(record: AuditRecord): string {
   return new TextDecoder().decode(bytes);
 }
 
+// For an erasure record ("erased record N", docs/formats/audit-log.md): a link to record N, whose
+// content it removed. Null for other records.
+function erasedBy(record: AuditRecord): HTMLElement | null {
+  if (record.kind !== "erasure" || record.record === null) return null;
+  const match = /^erased record (\d+)$/.exec(new TextDecoder().decode(fromHex(record.record)));
+  if (!match) return null;
+  return h(
+    "p",
+    { "data-testid": "erasure-of" },
+    `This is the log's own entry for the erasure of record ${match[1]}: `,
+    h("a", { href: `#/audit/record/${match[1]}` }, `look up record ${match[1]}`),
+  );
+}
+
 export async function renderAudit(view: HTMLElement, context: PageContext): Promise<void> {
   const checkpointArea = h("div", {});
   const inclusionResult = h("div", { "aria-live": "polite" });
@@ -135,21 +149,12 @@ export async function renderAudit(view: HTMLElement, context: PageContext): Prom
           `/audit/proofs/inclusion${query({ index, size: latest.tree_size })}`,
         ),
       ]);
-      if (record.erased || record.salt === null || record.record === null) {
-        replace(
-          inclusionResult,
-          notice(
-            "info",
-            `Record ${index} was erased (right to deletion): its content is gone, its leaf hash stays in the tree.`,
-          ),
-        );
-        return;
-      }
+      const erased = record.erased || record.salt === null || record.record === null;
       const checks = await checkRecordInclusion({
         index,
         kind: record.kind,
-        salt: record.salt,
-        content: record.record,
+        salt: erased ? null : record.salt,
+        content: erased ? null : record.record,
         leafHashHex: record.leaf_hash,
         path: proof.path,
         treeSize: proof.tree_size,
@@ -168,12 +173,18 @@ export async function renderAudit(view: HTMLElement, context: PageContext): Prom
           ok ? `✓ Record ${index} is in the signed log` : `✗ Record ${index} does not verify`,
         ),
         checksList(checks),
-        h(
-          "p",
-          {},
-          h("strong", {}, `Record ${index} (${record.kind}): `),
-          h("code", { class: "record" }, recordText(record)),
-        ),
+        erased
+          ? notice(
+              "info",
+              `Record ${index} was erased (right to deletion): its content is gone, its leaf hash stays in the tree, and a later erasure record of the log names it.`,
+            )
+          : h(
+              "p",
+              { "data-testid": "record-content" },
+              h("strong", {}, `Record ${index} (${record.kind}): `),
+              h("code", { class: "record" }, recordText(record)),
+            ),
+        erasedBy(record),
       );
     },
   });

@@ -1,13 +1,14 @@
 // The dashboard (security administrators, auditors): door events as they happen (WebSocket),
-// today's counters, every gate's connection and policy version, and plots of events per hour by
-// result, denials by reason and the gates' policy sync.
+// today's counters, each door's state, every gate's connection and policy version, and plots of
+// events per hour by result, denials by reason and the gates' policy sync lag.
 import { ApiError, api, query } from "../api";
 import type { App, PageContext } from "../app";
 import { type BarChart, barChart, kColours } from "../charts";
 import { formatTime, h, notice, replace, table } from "../dom";
 import { LiveEvents, type LiveState } from "../live";
-import type { AccessEvent, GateList, Page } from "../types";
+import type { AccessEvent, Door, GateList, Page } from "../types";
 import { badge } from "../ui";
+import { DoorPanel } from "./dashboard_doors";
 
 const kHours = 24;
 const kMaxLive = 50;
@@ -34,6 +35,7 @@ export function dashboardPage(app: App) {
       "aria-label": "Live door events",
     });
     const gatesArea = h("div", {});
+    const doorPanel = new DoorPanel();
     const noDenials = h("p", { class: "hint" }, "No denials in the last 24 hours.");
     const messages = h("div", {});
     const canvases = {
@@ -77,11 +79,13 @@ export function dashboardPage(app: App) {
         h(
           "section",
           { class: "panel" },
-          h("h2", {}, "Gate policy sync"),
+          h("h2", {}, "Gate sync lag"),
           h("div", { class: "chart" }, canvases.gates),
         ),
       ),
-      h("h2", {}, "Doors and gates"),
+      h("h2", {}, "Doors"),
+      doorPanel.element,
+      h("h2", {}, "Gates"),
       gatesArea,
     );
 
@@ -108,6 +112,7 @@ export function dashboardPage(app: App) {
       if (e.result === "denied") reasons.set(e.reason, (reasons.get(e.reason) ?? 0) + 1);
     };
     const drawCounts = () => {
+      doorPanel.render();
       counterGranted.textContent = String(counters.granted);
       counterDenied.textContent = String(counters.denied);
       const labels = Array.from({ length: kHours }, (_, i) => hourLabel(firstHour + i * 3600_000));
@@ -169,6 +174,8 @@ export function dashboardPage(app: App) {
         replace(gatesArea, notice("error", (error as Error).message));
         return;
       }
+      doorPanel.setGates(list.gates);
+      doorPanel.render();
       const connected = list.gates.filter((g) => g.connected).length;
       const active = list.gates.filter((g) => g.status !== "revoked").length;
       counterGates.textContent = `${connected} / ${active}`;
@@ -223,6 +230,7 @@ export function dashboardPage(app: App) {
           `/events${query({ since: new Date(firstHour).toISOString(), limit: 1000, page_token: token })}`,
         );
         for (const e of page.items) {
+          doorPanel.addEvent(e);
           if (seen.has(e.id)) continue;
           seen.add(e.id);
           count(e);
@@ -250,6 +258,7 @@ export function dashboardPage(app: App) {
       (e) => {
         if (seen.has(e.id)) return;
         seen.add(e.id);
+        doorPanel.addEvent(e);
         if (liveList.querySelector(`[data-event-id="${e.id}"]`)) return;
         liveList.prepend(liveItem(e));
         while (liveList.children.length > kMaxLive) liveList.lastElementChild?.remove();
@@ -280,6 +289,12 @@ export function dashboardPage(app: App) {
       gatesChart?.destroy();
     });
 
+    try {
+      doorPanel.setDoors((await api<{ items: Door[] }>("GET", "/doors")).items);
+    } catch (error) {
+      if (error instanceof ApiError && error.sessionEnded) return;
+      replace(messages, notice("error", `Doors could not be loaded: ${(error as Error).message}`));
+    }
     await loadGates();
     try {
       await loadHistory();

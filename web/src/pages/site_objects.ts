@@ -316,10 +316,21 @@ const doors: Kind<Door> = {
   }),
 };
 
+// Holiday rows' labels say so: each control's name is unique in the form.
 const windowColumns = (withDays: boolean) => [
   ...(withDays ? [{ key: "days", label: "Days", kind: "days" as const }] : []),
-  { key: "start", label: "Start", kind: "text" as const, placeholder: "08:00" },
-  { key: "end", label: "End", kind: "text" as const, placeholder: "18:30" },
+  {
+    key: "start",
+    label: withDays ? "Start" : "Holiday start",
+    kind: "text" as const,
+    placeholder: "08:00",
+  },
+  {
+    key: "end",
+    label: withDays ? "End" : "Holiday end",
+    kind: "text" as const,
+    placeholder: "18:30",
+  },
 ];
 const windowRows = (list: Schedule["windows"] | undefined): Row[] =>
   (list ?? []).map((w) => ({ days: w.days ?? [], start: w.start, end: w.end }));

@@ -1,12 +1,14 @@
 // Staff and credentials (HR writes, security administrators read; both manage credentials):
-// the list by status and page, adding a staff member, status and validity, the leaver workflow
-// and each credential's suspend / reinstate / revoke (DESIGN.md §5 "Lost card", P4).
+// the list by status and page, adding a staff member, status and validity, enrolment, the leaver
+// workflow and each credential's suspend / reinstate / revoke (DESIGN.md §5 "Lost card", P4),
+// with whether the change is in effect at each gate (security administrators).
 import { api, query } from "../api";
 import type { PageContext } from "../app";
 import { formatTime, h, notice, replace, table } from "../dom";
 import { Form, localToRfc3339, rfc3339ToLocal, text } from "../forms";
 import type { Credential, Page, Staff } from "../types";
 import { Pager, badge, confirmDialog } from "../ui";
+import { enrolmentFacts, gateEffect } from "./staff_enrolment";
 
 export async function renderStaff(view: HTMLElement, context: PageContext): Promise<void> {
   if (context.params[0]) {
@@ -113,6 +115,8 @@ async function renderStaffMember(
   const isHr = context.session.role === "hr";
   const details = h("div", {});
   const credentialsArea = h("div", {});
+  const enrolment = h("dd", { "data-testid": "staff-enrolment" }, "…");
+  const effectArea = h("div", {});
   const messages = h("div", { "aria-live": "polite" });
   view.append(
     h("p", {}, h("a", { href: "#/staff" }, "← All staff")),
@@ -121,6 +125,7 @@ async function renderStaffMember(
     details,
     h("h2", {}, "Credentials"),
     credentialsArea,
+    effectArea,
   );
 
   const showStaff = (s: Staff) => {
@@ -132,6 +137,8 @@ async function renderStaffMember(
         { class: "facts" },
         h("dt", {}, "Status"),
         h("dd", { "data-testid": "staff-status" }, badge(s.status)),
+        h("dt", {}, "Enrolment"),
+        enrolment,
         h("dt", {}, "Department"),
         h("dd", {}, s.department || "—"),
         h("dt", {}, "Valid from"),
@@ -144,6 +151,8 @@ async function renderStaffMember(
 
   const loadCredentials = async () => {
     const list = await api<{ items: Credential[] }>("GET", `/staff/${id}/credentials`);
+    replace(enrolment, enrolmentFacts(staff, list.items));
+    if (!isHr && list.items.length > 0) replace(effectArea, gateEffect(view));
     replace(
       credentialsArea,
       table(
@@ -153,7 +162,9 @@ async function renderStaffMember(
           String(c.id),
           c.kind,
           badge(c.status),
-          c.status_reason || "—",
+          c.replaced_by !== null
+            ? `${c.status_reason || "replaced"} (re-bound to credential ${c.replaced_by})`
+            : c.status_reason || "—",
           formatTime(c.not_after),
           credentialActions(c),
         ]),
@@ -295,7 +306,8 @@ async function renderStaffMember(
         type: "button",
         class: "danger",
         disabled: staff.status === "left",
-        onclick: async () => {
+        onclick: async (event: Event) => {
+          const button = event.currentTarget as HTMLButtonElement;
           const ok = await confirmDialog({
             title: `Mark ${staff.display_name} as left?`,
             body: "Every credential is retired at once and cannot be reinstated.",
@@ -305,6 +317,7 @@ async function renderStaffMember(
           if (ok === null) return;
           try {
             staff = await api<Staff>("PUT", `/staff/${id}/status`, { status: "left" });
+            button.disabled = true;
             showStaff(staff);
             replace(
               messages,

@@ -1,0 +1,332 @@
+// The gate's side of the badge EAC sequence (badge_terminal.h;
+// docs/decisions/badge-eac-sequence.md; TR-03110-3 App. B).
+#include "badge/badge_terminal.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "badge/badge_ids.h"
+#include "badge/cv_certificate.h"
+#include "badge/ec_key.h"
+#include "badge/secure_messaging.h"
+#include "badge/security_infos.h"
+#include "card/command_apdu.h"
+#include "card/status_word.h"
+#include "card/tlv.h"
+#include "card/transceive.h"
+
+namespace sekisho::badge {
+namespace {
+
+using card::CommandApdu;
+using card::ResponseApdu;
+
+constexpr std::uint8_t kClaChained = 0x10;  // ISO/IEC 7816-4 §5.4.1 command chaining
+
+Bytes Tlv(std::uint32_t tag, ByteView value) { return card::EncodeTlv(tag, value); }
+
+Bytes DynamicAuthenticationData(std::uint32_t tag, ByteView value) {
+  return Tlv(0x7C, Tlv(tag, value));
+}
+
+CommandApdu Mse(std::uint16_t p1p2, Bytes data) {
+  return {.cla = 0x00,
+          .ins = kInsManageSecurityEnvironment,
+          .p1 = static_cast<std::uint8_t>(p1p2 >> 8),
+          .p2 = static_cast<std::uint8_t>(p1p2),
+          .data = std::move(data)};
+}
+
+CommandApdu GeneralAuthenticate(std::uint8_t cla, Bytes data) {
+  return {.cla = cla,
+          .ins = kInsGeneralAuthenticate,
+          .p1 = 0x00,
+          .p2 = 0x00,
+          .data = std::move(data),
+          .ne = card::kMaxShortNe};
+}
+
+StatusCode CodeForStatusWord(std::uint16_t sw) {
+  if (sw == kSwVerificationFailed || (sw >> 8) == card::kSw1CounterWarning ||
+      sw == ToU16(card::StatusWord::kReferencedDataNotFound) ||
+      sw == ToU16(card::StatusWord::kAuthenticationMethodBlocked)) {
+    return StatusCode::kUnauthenticated;
+  }
+  if (sw == ToU16(card::StatusWord::kSecurityStatusNotSatisfied)) {
+    return StatusCode::kPermissionDenied;
+  }
+  if (sw == ToU16(card::StatusWord::kFileNotFound)) return StatusCode::kNotFound;
+  if (sw == kSwSmObjectsMissing || sw == kSwSmObjectsIncorrect) return StatusCode::kDataLoss;
+  return StatusCode::kFailedPrecondition;
+}
+
+// One run of the sequence: the channel, the current secure-messaging session and the step.
+class Run {
+ public:
+  Run(card::CardChannel& channel, std::vector<ResponseApdu>* transcript)
+      : channel_(channel), transcript_(transcript) {}
+
+  void set_step(BadgeStep step) { step_ = step; }
+  void StartSecureMessaging(SmSession sm) { sm_.emplace(std::move(sm)); }
+
+  Status Error(StatusCode code, std::string_view message) const {
+    return Status(code, std::string(BadgeStepName(step_)) + ": " + std::string(message));
+  }
+
+  // Sends `command` (protected when SM is on) and returns the card's answer when it is 9000;
+  // otherwise an error naming `what` and the status word.
+  Result<ResponseApdu> Exchange(const CommandApdu& command, std::string_view what) {
+    ResponseApdu response;
+    if (sm_) {
+      auto wrapped = sm_->WrapCommand(command);
+      if (!wrapped.ok()) return Error(wrapped.status().code(), wrapped.status().message());
+      auto raw = channel_.Transmit(*wrapped);
+      if (!raw.ok()) return raw.status().WithContext(BadgeStepName(step_));
+      if (raw->size() == 2 && ReadU16((*raw)[0], (*raw)[1]) != ToU16(card::StatusWord::kOk)) {
+        // The card answered in clear: it refused the command outside SM and ended the session.
+        response.sw = ReadU16((*raw)[0], (*raw)[1]);
+        sm_.reset();
+      } else {
+        auto plain = sm_->UnwrapResponse(*raw);
+        if (!plain.ok()) {
+          return Error(StatusCode::kDataLoss,
+                       std::string(what) + ": secure messaging: " + plain.status().message());
+        }
+        response = std::move(plain).value();
+      }
+    } else {
+      auto plain = card::Transceive(channel_, command);
+      if (!plain.ok()) return plain.status().WithContext(BadgeStepName(step_));
+      response = std::move(plain).value();
+    }
+    if (transcript_ != nullptr) transcript_->push_back(response);
+    if (!response.ok()) {
+      return Error(CodeForStatusWord(response.sw),
+                   std::string(what) + " refused: " + ToHex(Bytes{response.sw1(), response.sw2()}) +
+                       " (" + std::string(card::StatusWordName(response.sw)) + ")");
+    }
+    return response;
+  }
+
+  // The value of `tag` inside the 7C template of a GENERAL AUTHENTICATE response.
+  Result<Bytes> Field(const ResponseApdu& response, std::uint32_t tag) const {
+    auto outer = card::ParseTlv(response.data, card::TlvMode::kStrict);
+    if (!outer.ok() || outer->header.tag != 0x7C ||
+        outer->header.total_length() != response.data.size()) {
+      return Error(StatusCode::kDataLoss, "response is not one 7C template");
+    }
+    auto children = card::ParseChildren(*outer, card::TlvMode::kStrict);
+    if (!children.ok()) return Error(StatusCode::kDataLoss, children.status().message());
+    const card::Tlv* field = card::FindTag(*children, tag);
+    if (field == nullptr) {
+      return Error(StatusCode::kDataLoss,
+                   "response lacks data object " + ToHex(Tlv(tag, {})).substr(0, 2));
+    }
+    return Bytes(field->value.begin(), field->value.end());
+  }
+
+ private:
+  card::CardChannel& channel_;
+  std::vector<ResponseApdu>* transcript_;
+  std::optional<SmSession> sm_;
+  BadgeStep step_ = BadgeStep::kSelect;
+};
+
+// Lifts an error from a local computation into the step's context.
+Status InStep(const Run& run, const Status& status, std::optional<StatusCode> code = {}) {
+  return run.Error(code.value_or(status.code()), status.message());
+}
+
+}  // namespace
+
+std::string_view BadgeStepName(BadgeStep step) {
+  switch (step) {
+    case BadgeStep::kSelect:
+      return "select badge applet";
+    case BadgeStep::kReadCardAccess:
+      return "read EF.CardAccess";
+    case BadgeStep::kPace:
+      return "PACE";
+    case BadgeStep::kTerminalAuthentication:
+      return "terminal authentication";
+    case BadgeStep::kReadCardSecurity:
+      return "read EF.CardSecurity";
+    case BadgeStep::kChipAuthentication:
+      return "chip authentication";
+    case BadgeStep::kRestrictedIdentification:
+      return "restricted identification";
+  }
+  return "unknown step";
+}
+
+BadgeTerminal::BadgeTerminal(card::CardChannel& channel, const TerminalCredentials& credentials)
+    : channel_(channel), credentials_(credentials) {}
+
+Result<Bytes> BadgeTerminal::ReadIdentifier(const SecretBytes& password, PacePassword kind) {
+  Run run(channel_, transcript_);
+
+  // The credentials first: a malformed certificate is the gate's problem, not the badge's.
+  run.set_step(BadgeStep::kTerminalAuthentication);
+  auto dv = CvCertificate::Parse(credentials_.dv_certificate);
+  if (!dv.ok()) return InStep(run, dv.status().WithContext("DV certificate"));
+  auto terminal = CvCertificate::Parse(credentials_.terminal_certificate);
+  if (!terminal.ok()) return InStep(run, terminal.status().WithContext("terminal certificate"));
+  if (Status s = CheckPublicPoint(credentials_.sector_public_point); !s.ok()) {
+    return InStep(run, s.WithContext("sector public key"));
+  }
+
+  // SELECT by AID (ISO/IEC 7816-4 §11.2.2), no response data.
+  run.set_step(BadgeStep::kSelect);
+  RETURN_IF_ERROR(run.Exchange({.cla = 0x00,
+                                .ins = kInsSelect,
+                                .p1 = 0x04,
+                                .p2 = 0x0C,
+                                .data = Bytes(kBadgeAid.begin(), kBadgeAid.end())},
+                               "SELECT")
+                      .status());
+
+  // READ BINARY with the short file identifier in P1 (ISO/IEC 7816-4 §11.3.3).
+  run.set_step(BadgeStep::kReadCardAccess);
+  ASSIGN_OR_RETURN(ResponseApdu access,
+                   run.Exchange({.cla = 0x00,
+                                 .ins = kInsReadBinary,
+                                 .p1 = static_cast<std::uint8_t>(0x80 | kSfiCardAccess),
+                                 .p2 = 0x00,
+                                 .data = {},
+                                 .ne = card::kMaxShortNe},
+                                "READ BINARY"));
+  auto eac = EacTerminal::Create(access.data);
+  if (!eac.ok()) return InStep(run, eac.status(), StatusCode::kDataLoss);
+
+  // PACE (TR-03110-3 App. B.1 and B.11.1-B.11.2): MSE:SET AT, then four GENERAL AUTHENTICATE.
+  run.set_step(BadgeStep::kPace);
+  Bytes mse = Tlv(0x80, ProtocolOid(EacProtocol::kPace));
+  Append(mse, Tlv(0x83, Bytes{static_cast<std::uint8_t>(kind)}));
+  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtPace, mse), "MSE:SET AT").status());
+  ASSIGN_OR_RETURN(ResponseApdu r1, run.Exchange(GeneralAuthenticate(kClaChained, Tlv(0x7C, {})),
+                                                 "GENERAL AUTHENTICATE (encrypted nonce)"));
+  ASSIGN_OR_RETURN(Bytes encrypted_nonce, run.Field(r1, 0x80));
+  auto mapping = (*eac)->PaceMapping(password, kind, encrypted_nonce);
+  if (!mapping.ok()) return InStep(run, mapping.status(), StatusCode::kDataLoss);
+  ASSIGN_OR_RETURN(
+      ResponseApdu r2,
+      run.Exchange(GeneralAuthenticate(kClaChained, DynamicAuthenticationData(0x81, *mapping)),
+                   "GENERAL AUTHENTICATE (map nonce)"));
+  ASSIGN_OR_RETURN(Bytes chip_mapping, run.Field(r2, 0x82));
+  auto ephemeral = (*eac)->PaceKeyAgreement(chip_mapping);
+  if (!ephemeral.ok()) return InStep(run, ephemeral.status(), StatusCode::kDataLoss);
+  ASSIGN_OR_RETURN(
+      ResponseApdu r3,
+      run.Exchange(GeneralAuthenticate(kClaChained, DynamicAuthenticationData(0x83, *ephemeral)),
+                   "GENERAL AUTHENTICATE (key agreement)"));
+  ASSIGN_OR_RETURN(Bytes chip_ephemeral, run.Field(r3, 0x84));
+  auto token = (*eac)->PaceToken(chip_ephemeral);
+  if (!token.ok()) return InStep(run, token.status(), StatusCode::kDataLoss);
+  ASSIGN_OR_RETURN(ResponseApdu r4,
+                   run.Exchange(GeneralAuthenticate(0x00, DynamicAuthenticationData(0x85, *token)),
+                                "GENERAL AUTHENTICATE (mutual authentication)"));
+  ASSIGN_OR_RETURN(Bytes chip_token, run.Field(r4, 0x86));
+  if (Status s = (*eac)->PaceVerify(chip_token); !s.ok()) return InStep(run, s);
+  auto pace_keys = (*eac)->PaceKeys();
+  if (!pace_keys.ok()) return InStep(run, pace_keys.status(), StatusCode::kInternal);
+  auto pace_sm = SmSession::Create(std::move(pace_keys).value());
+  if (!pace_sm.ok()) return InStep(run, pace_sm.status(), StatusCode::kInternal);
+  run.StartSecureMessaging(std::move(pace_sm).value());
+
+  // Terminal Authentication v2 (TR-03110-3 App. B.3, B.11.4-B.11.7): the DV and terminal
+  // certificates, then the signature over ID_PICC || r_PICC || Comp(ephemeral CA key).
+  run.set_step(BadgeStep::kTerminalAuthentication);
+  for (const CvCertificate* cert : {&*dv, &*terminal}) {
+    RETURN_IF_ERROR(
+        run.Exchange(Mse(kMseSetDst, Tlv(0x83, ToBytes(cert->car()))), "MSE:SET DST").status());
+    Bytes pso = cert->body_der();
+    Append(pso, Tlv(0x5F37, cert->signature()));
+    RETURN_IF_ERROR(run.Exchange({.cla = 0x00,
+                                  .ins = kInsPerformSecurityOperation,
+                                  .p1 = static_cast<std::uint8_t>(kPsoVerifyCertificate >> 8),
+                                  .p2 = static_cast<std::uint8_t>(kPsoVerifyCertificate),
+                                  .data = std::move(pso)},
+                                 "PSO:VERIFY CERTIFICATE")
+                        .status());
+  }
+  auto ca_ephemeral = (*eac)->CaEphemeralKey();
+  if (!ca_ephemeral.ok()) return InStep(run, ca_ephemeral.status());
+  const Bytes comp_ephemeral = CompressedPoint(*ca_ephemeral);
+  Bytes mse_ta = Tlv(0x80, ProtocolOid(EacProtocol::kTa));
+  Append(mse_ta, Tlv(0x83, ToBytes(terminal->chr())));
+  Append(mse_ta, Tlv(0x91, comp_ephemeral));
+  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtTa, mse_ta), "MSE:SET AT").status());
+  ASSIGN_OR_RETURN(
+      ResponseApdu challenge,
+      run.Exchange(
+          {.cla = 0x00, .ins = kInsGetChallenge, .p1 = 0x00, .p2 = 0x00, .data = {}, .ne = 8},
+          "GET CHALLENGE"));
+  const Bytes message = TerminalAuthenticationMessage(
+      CompressedPoint((*eac)->chip_pace_ephemeral_public()), challenge.data, comp_ephemeral);
+  auto signature = SignPlain(credentials_.terminal_private_pkcs8, message);
+  if (!signature.ok()) {
+    return InStep(run, signature.status().WithContext("terminal key"),
+                  StatusCode::kInvalidArgument);
+  }
+  RETURN_IF_ERROR(run.Exchange({.cla = 0x00,
+                                .ins = kInsExternalAuthenticate,
+                                .p1 = 0x00,
+                                .p2 = 0x00,
+                                .data = *signature},
+                               "EXTERNAL AUTHENTICATE")
+                      .status());
+
+  // EF.CardSecurity, readable only now: the batch's CA public key, which must be one we trust.
+  run.set_step(BadgeStep::kReadCardSecurity);
+  ASSIGN_OR_RETURN(ResponseApdu security,
+                   run.Exchange({.cla = 0x00,
+                                 .ins = kInsReadBinary,
+                                 .p1 = static_cast<std::uint8_t>(0x80 | kSfiCardSecurity),
+                                 .p2 = 0x00,
+                                 .data = {},
+                                 .ne = card::kMaxShortNe},
+                                "READ BINARY"));
+  auto chip_key = ParseCardSecurity(security.data);
+  if (!chip_key.ok()) return InStep(run, chip_key.status(), StatusCode::kDataLoss);
+  if (std::find(credentials_.trusted_chip_keys.begin(), credentials_.trusted_chip_keys.end(),
+                *chip_key) == credentials_.trusted_chip_keys.end()) {
+    return run.Error(StatusCode::kUnauthenticated,
+                     "the badge's chip-authentication key is not a trusted batch key");
+  }
+
+  // Chip Authentication v2 (TR-03110-3 App. B.4): the badge proves it holds the batch key; new
+  // session keys replace PACE's.
+  run.set_step(BadgeStep::kChipAuthentication);
+  Bytes mse_ca = Tlv(0x80, ProtocolOid(EacProtocol::kCa));
+  Append(mse_ca, Tlv(0x84, Bytes{kChipAuthenticationKeyId}));
+  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtInternal, mse_ca), "MSE:SET AT").status());
+  ASSIGN_OR_RETURN(
+      ResponseApdu ca,
+      run.Exchange(GeneralAuthenticate(0x00, DynamicAuthenticationData(0x80, *ca_ephemeral)),
+                   "GENERAL AUTHENTICATE"));
+  ASSIGN_OR_RETURN(Bytes nonce, run.Field(ca, 0x81));
+  ASSIGN_OR_RETURN(Bytes ca_token, run.Field(ca, 0x82));
+  auto ca_keys = (*eac)->CaFinish(*chip_key, nonce, ca_token);
+  if (!ca_keys.ok()) return InStep(run, ca_keys.status());
+  auto ca_sm = SmSession::Create(std::move(ca_keys).value());
+  if (!ca_sm.ok()) return InStep(run, ca_sm.status(), StatusCode::kInternal);
+  run.StartSecureMessaging(std::move(ca_sm).value());
+
+  // Restricted Identification (TR-03110-3 App. B.5): the identifier in our sector.
+  run.set_step(BadgeStep::kRestrictedIdentification);
+  Bytes mse_ri = Tlv(0x80, ProtocolOid(EacProtocol::kRi));
+  Append(mse_ri, Tlv(0x84, Bytes{kRestrictedIdentificationKeyId}));
+  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtInternal, mse_ri), "MSE:SET AT").status());
+  ASSIGN_OR_RETURN(ResponseApdu ri,
+                   run.Exchange(GeneralAuthenticate(
+                                    0x00, DynamicAuthenticationData(
+                                              0xA0, Tlv(0x86, credentials_.sector_public_point))),
+                                "GENERAL AUTHENTICATE"));
+  ASSIGN_OR_RETURN(Bytes identifier, run.Field(ri, 0x81));
+  if (identifier.size() != kRestrictedIdentifierSize) {
+    return run.Error(StatusCode::kDataLoss, "identifier is not 32 bytes");
+  }
+  return identifier;
+}
+
+}  // namespace sekisho::badge

@@ -1,0 +1,73 @@
+// BadgeTerminal: a gate's side of the badge EAC sequence over any CardChannel
+// (docs/decisions/badge-eac-sequence.md): SELECT, EF.CardAccess, PACE, Terminal Authentication
+// v2, EF.CardSecurity, Chip Authentication v2, Restricted Identification. Returns the badge's
+// identifier in the organisation's sector.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "badge/eac_session.h"
+#include "base/bytes.h"
+#include "base/result.h"
+#include "base/secret.h"
+#include "card/card_channel.h"
+#include "card/response_apdu.h"
+
+namespace sekisho::badge {
+
+// What a gate holds: its short-lived terminal certificate and key, the DV certificate above it,
+// the batch Chip Authentication keys it accepts as genuine, and the organisation's RI sector
+// public key (the sector private key stays with the organisation).
+struct TerminalCredentials {
+  Bytes dv_certificate;        // DER, issued by the organisation's CVCA
+  Bytes terminal_certificate;  // DER, issued by the DV
+  SecretBytes terminal_private_pkcs8;
+  std::vector<Bytes> trusted_chip_keys;  // uncompressed CA public points of genuine batches
+  Bytes sector_public_point;
+};
+
+// The steps, for error messages and tests.
+enum class BadgeStep {
+  kSelect,
+  kReadCardAccess,
+  kPace,
+  kTerminalAuthentication,
+  kReadCardSecurity,
+  kChipAuthentication,
+  kRestrictedIdentification,
+};
+std::string_view BadgeStepName(BadgeStep step);
+
+// The RI identifier's size (SHA-256).
+inline constexpr std::size_t kRestrictedIdentifierSize = 32;
+
+class BadgeTerminal {
+ public:
+  // The channel and credentials must outlive the terminal.
+  BadgeTerminal(card::CardChannel& channel, const TerminalCredentials& credentials);
+
+  // Runs the whole sequence with the badge PIN or the batch CAN and returns the 32-byte
+  // sector-specific identifier. Errors name the step and, where the card refused, its status
+  // word ("terminal authentication: PSO:VERIFY CERTIFICATE refused: 6300 ..."):
+  //   kUnauthenticated   PACE failed (wrong password), the badge refused the terminal's
+  //                      certificates or signature, or the chip failed Chip Authentication or
+  //                      has an untrusted CA key (not genuine);
+  //   kPermissionDenied  the badge refused RI (the certificate lacks the right);
+  //   kNotFound          no badge applet on the card;
+  //   kDataLoss          the badge answered something malformed, or secure messaging failed;
+  //   kInvalidArgument   the credentials are malformed;
+  //   the channel's own errors (kUnavailable ...).
+  Result<Bytes> ReadIdentifier(const SecretBytes& password, PacePassword kind);
+
+  // When set, every plain response (after SM unwrapping) is appended here, in order: for tests
+  // that compare what different badges reveal.
+  void set_transcript(std::vector<card::ResponseApdu>* transcript) { transcript_ = transcript; }
+
+ private:
+  card::CardChannel& channel_;
+  const TerminalCredentials& credentials_;
+  std::vector<card::ResponseApdu>* transcript_ = nullptr;
+};
+
+}  // namespace sekisho::badge

@@ -1,0 +1,506 @@
+// The badge applet and the gate's BadgeTerminal back to back (issue 7, properties 1-4).
+#include "card/sim/badge_applet.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "badge/badge_firewall.h"
+#include "badge/badge_ids.h"
+#include "badge/badge_terminal.h"
+#include "badge/security_infos.h"
+#include "badge/test_pki.h"
+#include "base/status_matchers.h"
+#include "card/apdu_firewall.h"
+#include "card/counting_channel.h"
+#include "card/mynumber_card.h"
+#include "card/sim/sim_channel.h"
+#include "card/tlv.h"
+
+namespace sekisho::card::sim {
+namespace {
+
+using badge::BadgeTerminal;
+using badge::PacePassword;
+using badge::TerminalCredentials;
+using ::sekisho::testing::IsOk;
+using ::sekisho::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr badge::Date kToday{std::chrono::year(2026), std::chrono::November, std::chrono::day(28)};
+constexpr char kCan[] = "123456";
+
+badge::Date Plus(badge::Date d, int n) {
+  return badge::Date(std::chrono::sys_days(d) + std::chrono::days(n));
+}
+
+// Wraps a channel: records every command and can corrupt one of them.
+class TappedChannel final : public CardChannel {
+ public:
+  explicit TappedChannel(CardChannel& inner) : inner_(inner) {}
+  Result<Bytes> Transmit(ByteView command) override {
+    Bytes c(command.begin(), command.end());
+    if (flip_index_ && *flip_index_ == commands_.size()) c[c.size() / 2] ^= 0x01;
+    commands_.push_back(c);
+    return inner_.Transmit(c);
+  }
+  Result<Bytes> Atr() override { return inner_.Atr(); }
+  Status Reset() override { return inner_.Reset(); }
+  bool IsPresent() override { return inner_.IsPresent(); }
+  const std::vector<Bytes>& commands() const { return commands_; }
+  void FlipCommand(std::size_t index) { flip_index_ = index; }
+
+ private:
+  CardChannel& inner_;
+  std::vector<Bytes> commands_;
+  std::optional<std::size_t> flip_index_;
+};
+
+class BadgeAppletTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    org_a_ =
+        new badge::testing::TestOrganisation(badge::testing::MakeTestOrganisation("ORGA", kToday));
+    org_b_ =
+        new badge::testing::TestOrganisation(badge::testing::MakeTestOrganisation("ORGB", kToday));
+    batch_ = new BadgeBatch(NewBadgeBatch(kCan).value());
+    sector_a_ = new badge::EcKeyPair(badge::GenerateEcKeyPair().value());
+    sector_b_ = new badge::EcKeyPair(badge::GenerateEcKeyPair().value());
+  }
+  static void TearDownTestSuite() {
+    delete org_a_;
+    delete org_b_;
+    delete batch_;
+    delete sector_a_;
+    delete sector_b_;
+  }
+
+  static TerminalCredentials Credentials(const badge::testing::TestOrganisation& org,
+                                         const badge::EcKeyPair& sector) {
+    return Credentials(org.dv.der(), org.terminal.der(), org.terminal_key, sector);
+  }
+  static TerminalCredentials Credentials(const Bytes& dv, const Bytes& terminal,
+                                         const badge::EcKeyPair& terminal_key,
+                                         const badge::EcKeyPair& sector) {
+    TerminalCredentials c;
+    c.dv_certificate = dv;
+    c.terminal_certificate = terminal;
+    c.terminal_private_pkcs8 = SecretBytes(terminal_key.private_pkcs8.view());
+    c.trusted_chip_keys = {batch_->ca_public_point};
+    c.sector_public_point = sector.public_point;
+    return c;
+  }
+
+  std::unique_ptr<BadgeApplet> NewApplet(std::vector<const Bytes*> trust_points = {},
+                                         std::optional<std::string> pin = std::nullopt) {
+    if (trust_points.empty()) trust_points = {&org_a_->cvca.der()};
+    BadgeProfile profile = NewBadgeProfile(*batch_, *trust_points[0], std::move(pin)).value();
+    for (std::size_t i = 1; i < trust_points.size(); ++i) {
+      profile.trust_points.push_back(*trust_points[i]);
+    }
+    return BadgeApplet::Create(std::move(profile), clock_, random_).value();
+  }
+
+  Result<Bytes> Read(BadgeApplet& applet, const TerminalCredentials& credentials,
+                     std::string_view password = kCan, PacePassword kind = PacePassword::kCan,
+                     std::vector<ResponseApdu>* transcript = nullptr) {
+    SimChannel channel(applet);
+    BadgeTerminal terminal(channel, credentials);
+    terminal.set_transcript(transcript);
+    return terminal.ReadIdentifier(SecretBytes(password), kind);
+  }
+
+  static badge::testing::TestOrganisation* org_a_;
+  static badge::testing::TestOrganisation* org_b_;
+  static BadgeBatch* batch_;
+  static badge::EcKeyPair* sector_a_;
+  static badge::EcKeyPair* sector_b_;
+  FakeClock clock_{std::chrono::sys_days(kToday) + std::chrono::hours(10)};
+  SeededRandom random_{7};
+};
+badge::testing::TestOrganisation* BadgeAppletTest::org_a_ = nullptr;
+badge::testing::TestOrganisation* BadgeAppletTest::org_b_ = nullptr;
+BadgeBatch* BadgeAppletTest::batch_ = nullptr;
+badge::EcKeyPair* BadgeAppletTest::sector_a_ = nullptr;
+badge::EcKeyPair* BadgeAppletTest::sector_b_ = nullptr;
+
+TEST_F(BadgeAppletTest, FullSequenceYieldsTheSectorIdentifier) {
+  auto applet = NewApplet();
+  const TerminalCredentials credentials = Credentials(*org_a_, *sector_a_);
+  auto id = Read(*applet, credentials);
+  ASSERT_THAT(id, IsOk());
+  ASSERT_EQ(id->size(), badge::kRestrictedIdentifierSize);
+  // The value RI defines (TR-03110-2 §3.5), computed from the chip's key outside the applet.
+  auto expected =
+      badge::RestrictedIdentifier(applet->profile().ri_private_pkcs8, sector_a_->public_point);
+  ASSERT_THAT(expected, IsOk());
+  EXPECT_EQ(*id, *expected);
+  // A second session gives the same identifier.
+  auto again = Read(*applet, credentials);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(*again, *id);
+}
+
+// Property 1: before TA, two badges of a batch give the same answers apart from PACE's fresh
+// randomness (same status words, same lengths, identical non-random data).
+TEST_F(BadgeAppletTest, BadgesOfABatchAreIndistinguishableBeforeTerminalAuthentication) {
+  auto first = NewApplet();
+  auto second = NewApplet();
+  ASSERT_NE(first->profile().ri_private_pkcs8.view().size(), 0u);
+  EXPECT_EQ(first->Atr(), second->Atr());
+  // A terminal whose certificate the badges refuse (expired at the card's date) and a terminal
+  // of a foreign CVCA: neither gets past TA, and neither can tell the badges apart.
+  badge::EcKeyPair expired_key;
+  const badge::CvCertificate expired =
+      badge::testing::IssueTestTerminal(*org_a_, "JPORGATM010", Plus(kToday, -5), Plus(kToday, -1),
+                                        badge::rights::kGate, &expired_key);
+  const TerminalCredentials refused[] = {
+      Credentials(org_a_->dv.der(), expired.der(), expired_key, *sector_a_),
+      Credentials(*org_b_, *sector_b_)};
+  for (const TerminalCredentials& credentials : refused) {
+    std::vector<ResponseApdu> t1;
+    std::vector<ResponseApdu> t2;
+    EXPECT_THAT(Read(*first, credentials, kCan, PacePassword::kCan, &t1),
+                StatusIs(StatusCode::kUnauthenticated));
+    EXPECT_THAT(Read(*second, credentials, kCan, PacePassword::kCan, &t2),
+                StatusIs(StatusCode::kUnauthenticated));
+    ASSERT_EQ(t1.size(), t2.size());
+    ASSERT_GE(t1.size(), 8u);  // SELECT, EF.CardAccess, MSE, GA x4, then TA's first refusal
+    for (std::size_t i = 0; i < t1.size(); ++i) {
+      EXPECT_EQ(t1[i].sw, t2[i].sw) << "response " << i;
+      EXPECT_EQ(t1[i].data.size(), t2[i].data.size()) << "response " << i;
+      const bool pace_randomness = i >= 3 && i <= 6;  // GENERAL AUTHENTICATE 1-4
+      if (!pace_randomness) {
+        EXPECT_EQ(t1[i].data, t2[i].data) << "response " << i;
+      }
+    }
+  }
+}
+
+TEST_F(BadgeAppletTest, CardSecurityIsUnreadableBeforeTerminalAuthentication) {
+  auto applet = NewApplet();
+  SimChannel channel(*applet);
+  const Bytes select = CommandApdu{.cla = 0,
+                                   .ins = 0xA4,
+                                   .p1 = 0x04,
+                                   .p2 = 0x0C,
+                                   .data = Bytes(badge::kBadgeAid.begin(), badge::kBadgeAid.end())}
+                           .Encode()
+                           .value();
+  ASSERT_EQ(channel.Transmit(select).value(), (Bytes{0x90, 0x00}));
+  const Bytes read_security = FromHex("00 B0 9D 00 00").value();
+  EXPECT_EQ(channel.Transmit(read_security).value(), (Bytes{0x69, 0x82}));
+  // Asking for CA or RI before anything: security status not satisfied, nothing revealed.
+  EXPECT_EQ(channel.Transmit(FromHex("00 84 00 00 08").value()).value(), (Bytes{0x69, 0x85}));
+  const Bytes ga = FromHex("00 86 00 00 02 7C 00 00").value();
+  EXPECT_EQ(channel.Transmit(ga).value(), (Bytes{0x69, 0x85}));
+}
+
+// Property 2: a clone with its own CA key (claiming nothing it can prove) is not genuine.
+TEST_F(BadgeAppletTest, BadgeWithAnUntrustedChipKeyIsNotGenuine) {
+  const BadgeBatch rogue = NewBadgeBatch(kCan).value();
+  auto applet =
+      BadgeApplet::Create(NewBadgeProfile(rogue, org_a_->cvca.der()).value(), clock_, random_)
+          .value();
+  EXPECT_THAT(Read(*applet, Credentials(*org_a_, *sector_a_)),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("not a trusted batch key")));
+}
+
+// Property 2: a tampered protected APDU is refused with 6988 and ends the session.
+TEST_F(BadgeAppletTest, TamperedSecureMessagingIsRefused) {
+  auto applet = NewApplet();
+  SimChannel sim(*applet);
+  TappedChannel tapped(sim);
+  tapped.FlipCommand(8);  // the first protected command (MSE:SET DST)
+  const TerminalCredentials credentials = Credentials(*org_a_, *sector_a_);
+  BadgeTerminal terminal(tapped, credentials);
+  EXPECT_THAT(terminal.ReadIdentifier(SecretBytes(std::string_view(kCan)), PacePassword::kCan),
+              StatusIs(StatusCode::kDataLoss, HasSubstr("6988")));
+}
+
+// Property 2: a recorded session replayed to the same badge gets nothing.
+TEST_F(BadgeAppletTest, ReplayedSessionIsRefused) {
+  auto applet = NewApplet();
+  SimChannel sim(*applet);
+  TappedChannel tapped(sim);
+  const TerminalCredentials credentials = Credentials(*org_a_, *sector_a_);
+  BadgeTerminal terminal(tapped, credentials);
+  ASSERT_THAT(terminal.ReadIdentifier(SecretBytes(std::string_view(kCan)), PacePassword::kCan),
+              IsOk());
+  const std::vector<Bytes> recorded = tapped.commands();
+  ASSERT_THAT(sim.Reset(), IsOk());
+  std::vector<std::uint16_t> words;
+  for (const Bytes& command : recorded) {
+    const Bytes response = sim.Transmit(command).value();
+    ASSERT_GE(response.size(), 2u);
+    words.push_back(ReadU16(response[response.size() - 2], response.back()));
+  }
+  // SELECT, EF.CardAccess, MSE and the first PACE steps replay fine (they carry no proof); the
+  // mutual authentication fails because the badge chose a fresh nonce, and no protected command
+  // after it is accepted.
+  ASSERT_GT(words.size(), 7u);
+  EXPECT_EQ(words[6], badge::kSwVerificationFailed);
+  for (std::size_t i = 7; i < words.size(); ++i) {
+    EXPECT_NE(words[i], 0x9000) << "command " << i;
+  }
+}
+
+// Property 3: one chip, two organisations, two unrelated identifiers.
+TEST_F(BadgeAppletTest, TwoOrganisationsGetUnrelatedIdentifiers) {
+  auto applet = NewApplet({&org_a_->cvca.der(), &org_b_->cvca.der()});
+  auto id_a = Read(*applet, Credentials(*org_a_, *sector_a_));
+  auto id_b = Read(*applet, Credentials(*org_b_, *sector_b_));
+  ASSERT_THAT(id_a, IsOk());
+  ASSERT_THAT(id_b, IsOk());
+  EXPECT_NE(*id_a, *id_b);
+  // What org B holds (its sector key pair and its identifier) does not yield A's identifier.
+  auto from_b = badge::RestrictedIdentifier(sector_b_->private_pkcs8, sector_a_->public_point);
+  ASSERT_THAT(from_b, IsOk());
+  EXPECT_NE(*from_b, *id_a);
+  // A terminal of A asking with B's sector key gets B's identifier only if it has B's key
+  // pair's public half; the chip answers per sector, never a global serial.
+  auto a_with_b_sector = Read(*applet, Credentials(*org_a_, *sector_b_));
+  ASSERT_THAT(a_with_b_sector, IsOk());
+  EXPECT_NE(*a_with_b_sector, *id_a);
+}
+
+// Property 4: a foreign organisation's terminal gets nothing.
+TEST_F(BadgeAppletTest, ForeignTerminalIsRefused) {
+  auto applet = NewApplet();
+  EXPECT_THAT(Read(*applet, Credentials(*org_b_, *sector_b_)),
+              StatusIs(StatusCode::kUnauthenticated,
+                       AllOf(HasSubstr("terminal authentication"), HasSubstr("6A88"))));
+  // B's DV that names A's CVCA but was signed by B's CVCA: the signature check refuses it.
+  auto forged = badge::IssueCvCertificate({.car = org_a_->cvca.chr(),
+                                           .chr = "JPORGBDV009",
+                                           .role = badge::CvRole::kDvOfficial,
+                                           .rights = badge::rights::kGate,
+                                           .effective = kToday,
+                                           .expiration = Plus(kToday, 30),
+                                           .public_point = org_b_->dv_key.public_point},
+                                          org_b_->cvca_key.private_pkcs8);
+  ASSERT_THAT(forged, IsOk());
+  EXPECT_THAT(Read(*applet, Credentials(forged->der(), org_b_->terminal.der(), org_b_->terminal_key,
+                                        *sector_b_)),
+              StatusIs(StatusCode::kUnauthenticated,
+                       AllOf(HasSubstr("PSO:VERIFY CERTIFICATE"), HasSubstr("6300"))));
+}
+
+// Property 4: a terminal certificate expired at the card's current date gets nothing.
+TEST_F(BadgeAppletTest, ExpiredTerminalCertificateIsRefused) {
+  auto applet = NewApplet();
+  const TerminalCredentials credentials = Credentials(*org_a_, *sector_a_);
+  ASSERT_THAT(Read(*applet, credentials), IsOk());
+  clock_.Advance(std::chrono::days(3));  // the terminal certificate ran out yesterday
+  EXPECT_THAT(Read(*applet, credentials),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("6300")));
+}
+
+// Property 4: rights the certificate does not carry are not granted.
+TEST_F(BadgeAppletTest, TerminalWithoutTheRiRightGetsNoIdentifier) {
+  auto applet = NewApplet();
+  badge::EcKeyPair key;
+  const badge::CvCertificate no_ri = badge::testing::IssueTestTerminal(
+      *org_a_, "JPORGATM011", kToday, Plus(kToday, 1), badge::rights::kCanAllowed, &key);
+  EXPECT_THAT(Read(*applet, Credentials(org_a_->dv.der(), no_ri.der(), key, *sector_a_)),
+              StatusIs(StatusCode::kPermissionDenied,
+                       AllOf(HasSubstr("restricted identification"), HasSubstr("6982"))));
+  const badge::CvCertificate no_can =
+      badge::testing::IssueTestTerminal(*org_a_, "JPORGATM012", kToday, Plus(kToday, 1),
+                                        badge::rights::kRestrictedIdentification, &key);
+  EXPECT_THAT(Read(*applet, Credentials(org_a_->dv.der(), no_can.der(), key, *sector_a_)),
+              StatusIs(StatusCode::kPermissionDenied, HasSubstr("6982")));
+}
+
+TEST_F(BadgeAppletTest, WrongCanIsRefused) {
+  auto applet = NewApplet();
+  EXPECT_THAT(Read(*applet, Credentials(*org_a_, *sector_a_), "654321"),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("6300")));
+}
+
+TEST_F(BadgeAppletTest, BadgePinCountsWrongTriesAndResetsOnSuccess) {
+  auto applet = NewApplet({}, "246810");
+  const TerminalCredentials credentials = Credentials(*org_a_, *sector_a_);
+  EXPECT_THAT(Read(*applet, credentials, "000000", PacePassword::kPin),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("63C2")));
+  EXPECT_EQ(applet->profile().pin_tries, 2);
+  EXPECT_THAT(Read(*applet, credentials, "246810", PacePassword::kPin), IsOk());
+  EXPECT_EQ(applet->profile().pin_tries, kMaxBadgePinTries);
+  for (int i = 0; i < kMaxBadgePinTries; ++i) {
+    EXPECT_FALSE(Read(*applet, credentials, "000000", PacePassword::kPin).ok());
+  }
+  EXPECT_THAT(Read(*applet, credentials, "246810", PacePassword::kPin),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("6983")));
+}
+
+// Drives PACE by hand and returns the terminal's SM session, to send what BadgeTerminal never
+// sends (malformed certificates, commands out of order).
+badge::SmSession EstablishPace(SimChannel& channel) {
+  auto send = [&](const CommandApdu& c) {
+    return ResponseApdu::Parse(channel.Transmit(c.Encode().value()).value()).value();
+  };
+  auto field = [](const ResponseApdu& r, std::uint32_t tag) {
+    auto outer = card::ParseTlv(r.data, card::TlvMode::kStrict).value();
+    auto children = card::ParseChildren(outer, card::TlvMode::kStrict).value();
+    const card::Tlv* t = card::FindTag(children, tag);
+    return t == nullptr ? Bytes{} : Bytes(t->value.begin(), t->value.end());
+  };
+  auto ga = [&](std::uint8_t cla, std::uint32_t tag, const Bytes& value) {
+    Bytes inner = value.empty() && tag == 0 ? Bytes{} : card::EncodeTlv(tag, value);
+    return send({.cla = cla,
+                 .ins = 0x86,
+                 .p1 = 0,
+                 .p2 = 0,
+                 .data = card::EncodeTlv(0x7C, inner),
+                 .ne = 256});
+  };
+  EXPECT_TRUE(send({.cla = 0,
+                    .ins = 0xA4,
+                    .p1 = 0x04,
+                    .p2 = 0x0C,
+                    .data = Bytes(badge::kBadgeAid.begin(), badge::kBadgeAid.end())})
+                  .ok());
+  const ResponseApdu access = send({.cla = 0, .ins = 0xB0, .p1 = 0x9C, .p2 = 0, .ne = 256});
+  auto eac = badge::EacTerminal::Create(access.data).value();
+  Bytes mse = card::EncodeTlv(0x80, badge::ProtocolOid(badge::EacProtocol::kPace));
+  Append(mse, card::EncodeTlv(0x83, Bytes{0x02}));
+  EXPECT_TRUE(send({.cla = 0, .ins = 0x22, .p1 = 0xC1, .p2 = 0xA4, .data = mse}).ok());
+  const SecretBytes can{std::string_view(kCan)};
+  const Bytes nonce = field(ga(0x10, 0, {}), 0x80);
+  const Bytes chip_map =
+      field(ga(0x10, 0x81, eac->PaceMapping(can, PacePassword::kCan, nonce).value()), 0x82);
+  const Bytes chip_eph = field(ga(0x10, 0x83, eac->PaceKeyAgreement(chip_map).value()), 0x84);
+  const Bytes chip_token = field(ga(0x00, 0x85, eac->PaceToken(chip_eph).value()), 0x86);
+  EXPECT_THAT(eac->PaceVerify(chip_token), IsOk());
+  return badge::SmSession::Create(eac->PaceKeys().value()).value();
+}
+
+std::uint16_t SendProtected(SimChannel& channel, badge::SmSession& sm, const CommandApdu& c) {
+  const Bytes raw = channel.Transmit(sm.WrapCommand(c).value()).value();
+  if (raw.size() == 2) return ReadU16(raw[0], raw[1]);
+  return sm.UnwrapResponse(raw).value().sw;
+}
+
+TEST_F(BadgeAppletTest, CardSideStatusWordsAfterPace) {
+  auto applet = NewApplet();
+  SimChannel channel(*applet);
+  badge::SmSession sm = EstablishPace(channel);
+  const CommandApdu dst_unknown{.cla = 0,
+                                .ins = 0x22,
+                                .p1 = 0x81,
+                                .p2 = 0xB6,
+                                .data = card::EncodeTlv(0x83, ToBytes("JPNOBODYCV001"))};
+  EXPECT_EQ(SendProtected(channel, sm, dst_unknown), 0x6A88);
+  const CommandApdu pso_without_dst{
+      .cla = 0, .ins = 0x2A, .p1 = 0x00, .p2 = 0xBE, .data = org_a_->dv.body_der()};
+  EXPECT_EQ(SendProtected(channel, sm, pso_without_dst), 0x6985);
+  const CommandApdu dst{.cla = 0,
+                        .ins = 0x22,
+                        .p1 = 0x81,
+                        .p2 = 0xB6,
+                        .data = card::EncodeTlv(0x83, ToBytes(org_a_->cvca.chr()))};
+  ASSERT_EQ(SendProtected(channel, sm, dst), 0x9000);
+  // A DV certificate body cut short: it does not parse.
+  const Bytes& body = org_a_->dv.body_der();
+  const CommandApdu malformed{
+      .cla = 0, .ins = 0x2A, .p1 = 0x00, .p2 = 0xBE, .data = Bytes(body.begin(), body.end() - 3)};
+  EXPECT_EQ(SendProtected(channel, sm, malformed), 0x6A80);
+  // Out of order: a challenge before MSE:SET AT, CA and RI before TA, EF.CardSecurity too.
+  EXPECT_EQ(SendProtected(channel, sm, {.cla = 0, .ins = 0x84, .p1 = 0, .p2 = 0, .ne = 8}), 0x6985);
+  Bytes ca = card::EncodeTlv(0x80, badge::ProtocolOid(badge::EacProtocol::kCa));
+  EXPECT_EQ(SendProtected(channel, sm, {.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ca}),
+            0x6982);
+  Bytes ri = card::EncodeTlv(0x80, badge::ProtocolOid(badge::EacProtocol::kRi));
+  EXPECT_EQ(SendProtected(channel, sm, {.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ri}),
+            0x6982);
+  EXPECT_EQ(SendProtected(channel, sm, {.cla = 0, .ins = 0xB0, .p1 = 0x9D, .p2 = 0, .ne = 256}),
+            0x6982);
+  // A plain command under SM: 6987, and the session is over (the next protected one gets 6988).
+  EXPECT_EQ(channel.Transmit(FromHex("00 B0 9C 00 00").value()).value(), (Bytes{0x69, 0x87}));
+  EXPECT_EQ(
+      channel
+          .Transmit(sm.WrapCommand({.cla = 0, .ins = 0xB0, .p1 = 0x9C, .p2 = 0, .ne = 256}).value())
+          .value(),
+      (Bytes{0x69, 0x88}));
+}
+
+TEST_F(BadgeAppletTest, TruncatedProtectedCommandIs6988) {
+  auto applet = NewApplet();
+  SimChannel channel(*applet);
+  badge::SmSession sm = EstablishPace(channel);
+  const Bytes wrapped =
+      sm.WrapCommand({.cla = 0, .ins = 0xB0, .p1 = 0x9C, .p2 = 0, .ne = 256}).value();
+  EXPECT_EQ(channel.Transmit(ByteView(wrapped).first(wrapped.size() - 4)).value(),
+            (Bytes{0x69, 0x88}));
+}
+
+TEST_F(BadgeAppletTest, WrongAidIsNotFound) {
+  auto applet = NewApplet();
+  SimChannel channel(*applet);
+  EXPECT_EQ(channel.Transmit(FromHex("00 A4 04 0C 05 D3 92 F0 00 4F").value()).value(),
+            (Bytes{0x6A, 0x82}));
+}
+
+
+TEST_F(BadgeAppletTest, WholeSequencePassesTheGateFirewall) {
+  auto applet = NewApplet();
+  SimChannel sim(*applet);
+  auto firewall = ApduFirewall::Create(sim, badge::BadgeGatePolicy());
+  ASSERT_THAT(firewall, IsOk());
+  const TerminalCredentials credentials = Credentials(*org_a_, *sector_a_);
+  BadgeTerminal terminal(**firewall, credentials);
+  auto id = terminal.ReadIdentifier(SecretBytes(std::string_view(kCan)), PacePassword::kCan);
+  ASSERT_THAT(id, IsOk());
+  EXPECT_EQ(*id, badge::RestrictedIdentifier(applet->profile().ri_private_pkcs8,
+                                             sector_a_->public_point)
+                     .value());
+  EXPECT_EQ((*firewall)->stats().refused, 0u);
+  EXPECT_GE((*firewall)->stats().allowed, 19u);
+}
+
+TEST_F(BadgeAppletTest, GateFirewallRefusesWhatTheBadgeRuleDoesNotName) {
+  auto applet = NewApplet();
+  SimChannel sim(*applet);
+  CountingChannel counted(sim);
+  auto firewall = ApduFirewall::Create(counted, badge::BadgeGatePolicy());
+  ASSERT_THAT(firewall, IsOk());
+  Bytes select_badge = FromHex("00 A4 04 0C 0B").value();
+  select_badge.insert(select_badge.end(), badge::kBadgeAid.begin(), badge::kBadgeAid.end());
+  ASSERT_EQ((*firewall)->Transmit(select_badge).value(), (Bytes{0x90, 0x00}));
+  const std::uint64_t reached = counted.counts().commands;
+  const char* refused[] = {
+      "00 A4 02 0C 02 00 1A",        // SELECT EF of the JPKI signature key
+      "00 B0 9D 00 00",              // EF.CardSecurity in clear
+      "00 B0 81 00 00",              // another file by SFI under the badge AID
+      "0C B0 9C 00 00",              // EF.CardAccess with the protected class
+      "00 CA 01 01 00",              // GET DATA: not listed
+      "0C 24 00 80 00",              // CHANGE REFERENCE DATA, protected: not listed
+      "0C 22 C1 A4 00",              // MSE:SET AT for PACE with the wrong class
+      "00 86 00 01 02 7C 00",        // GENERAL AUTHENTICATE with another P2
+  };
+  for (const char* hex : refused) {
+    EXPECT_THAT((*firewall)->Transmit(FromHex(hex).value()),
+                StatusIs(StatusCode::kPermissionDenied))
+        << hex;
+  }
+  EXPECT_EQ(counted.counts().commands, reached);
+  // The national card's input-assist AP stays outside the policy.
+  Bytes select_input_assist = FromHex("00 A4 04 0C 0A").value();
+  select_input_assist.insert(select_input_assist.end(), mynumber::kInputAssistAid.begin(),
+                             mynumber::kInputAssistAid.end());
+  EXPECT_THAT((*firewall)->Transmit(select_input_assist), StatusIs(StatusCode::kPermissionDenied));
+  EXPECT_EQ(counted.counts().commands, reached);
+}
+
+TEST_F(BadgeAppletTest, GateFirewallAddsOnlyTheBadgeToTheJpkiPolicy) {
+  const FirewallPolicy& policy = badge::BadgeGatePolicy();
+  EXPECT_THAT(policy.Validate(), IsOk()) << policy.Validate().message();
+  ASSERT_EQ(policy.applications.size(), JpkiUserAuthenticationPolicy().applications.size() + 1);
+  for (std::size_t i = 0; i + 1 < policy.applications.size(); ++i) {
+    EXPECT_EQ(policy.applications[i], JpkiUserAuthenticationPolicy().applications[i]);
+  }
+  EXPECT_EQ(policy.applications.back(), badge::BadgeApplicationRule());
+  EXPECT_TRUE(policy.applications.back().files.empty());
+}
+
+}  // namespace
+}  // namespace sekisho::card::sim

@@ -1,0 +1,36 @@
+# SEKISHO_FUZZ: libFuzzer's coverage instrumentation (-fsanitize=fuzzer-no-link) for the fuzz
+# targets and every library they link, directly or not, and for nothing else. Coverage counters
+# and comparison hooks on every edge more than double the machine code of a file, so the server,
+# the transport, the command-line program and the tests, which no fuzzer runs, are built without
+# them. Included after every target is defined.
+function(sekisho_fuzz_coverage target)
+  get_property(done GLOBAL PROPERTY SEKISHO_FUZZ_COVERED)
+  if(target IN_LIST done)
+    return()
+  endif()
+  set_property(GLOBAL APPEND PROPERTY SEKISHO_FUZZ_COVERED ${target})
+  target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  foreach(property LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+    get_target_property(libs ${target} ${property})
+    foreach(lib IN LISTS libs)
+      if(TARGET ${lib} AND lib MATCHES "^sekisho_")
+        get_target_property(imported ${lib} IMPORTED)
+        get_target_property(type ${lib} TYPE)
+        if(NOT imported AND type MATCHES "^(STATIC_LIBRARY|OBJECT_LIBRARY)$")
+          sekisho_fuzz_coverage(${lib})
+        endif()
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
+
+get_property(sekisho_fuzz_targets DIRECTORY ${PROJECT_SOURCE_DIR}/fuzz PROPERTY BUILDSYSTEM_TARGETS)
+foreach(target IN LISTS sekisho_fuzz_targets)
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "EXECUTABLE")
+    sekisho_fuzz_coverage(${target})
+  endif()
+endforeach()
+get_property(sekisho_fuzz_covered GLOBAL PROPERTY SEKISHO_FUZZ_COVERED)
+list(LENGTH sekisho_fuzz_covered count)
+message(STATUS "libFuzzer coverage instrumentation in ${count} targets")
