@@ -36,7 +36,7 @@ unit: build
 	ctest --test-dir $(BUILD) -L unit -j$(JOBS) --output-on-failure
 
 # Every benchmark, medians of 5 with their baselines measured in the same run (docs/performance.md).
-BENCHES := card_bench policy_bench snapshot_bench audit_bench gate_bench
+BENCHES := card_bench policy_bench snapshot_bench audit_bench gate_bench badge_bench
 # Not Google Benchmark: a scenario with its own arguments (lost card to every gate, loopback).
 REVOCATION_ARGS ?= --gates 200 --rounds 30
 bench: build

@@ -97,7 +97,7 @@ Status AuditLog::CheckAgainstLatestCheckpoint() {
   ASSIGN_OR_RETURN(const std::optional<StoredCheckpoint> latest, store_->LatestCheckpoint());
   if (!latest) return OkStatus();
   const std::string name = "the latest checkpoint (#" + std::to_string(latest->id) + ")";
-  auto checkpoint = OpenCheckpoint(latest->text, origin(), key_);
+  auto checkpoint = OpenCheckpoint(latest->text, origin(), keys_);
   if (!checkpoint.ok()) return DataLossError(name + ": " + checkpoint.status().message());
   const std::uint64_t covered = checkpoint->tree_size;
   if (covered > size()) {
@@ -275,7 +275,7 @@ Result<SignedCheckpoint> AuditLog::AddCheckpoint(const Ed25519PrivateKey& key) {
 Result<std::optional<SignedCheckpoint>> AuditLog::LatestCheckpoint() {
   ASSIGN_OR_RETURN(const std::optional<StoredCheckpoint> latest, store_->LatestCheckpoint());
   if (!latest) return std::optional<SignedCheckpoint>();
-  auto checkpoint = OpenCheckpoint(latest->text, origin(), key_);
+  auto checkpoint = OpenCheckpoint(latest->text, origin(), keys_);
   if (!checkpoint.ok()) {
     return DataLossError("the latest checkpoint (#" + std::to_string(latest->id) +
                          "): " + checkpoint.status().message());
@@ -286,7 +286,7 @@ Result<std::optional<SignedCheckpoint>> AuditLog::LatestCheckpoint() {
 
 Result<LogCheckReport> AuditLog::Check() {
   RETURN_IF_ERROR(CatchUp());
-  ASSIGN_OR_RETURN(LogCheckReport report, CheckLog(*store_, key_));
+  ASSIGN_OR_RETURN(LogCheckReport report, CheckLog(*store_, keys_));
   if (report.tree_size != size() || report.root != Root()) {
     return DataLossError(
         "the tree rebuilt from the leaves differs from the stored right edge "

@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "audit/checkpoint.h"
 #include "audit/frontier.h"
@@ -61,6 +62,9 @@ class AuditLog {
     store::sqlite::Transaction::Durability durability =
         store::sqlite::Transaction::Durability::kSync;
     store::sqlite::Database::Options database;
+    // Checkpoint keys this log used before its current one (docs/audit.md "Keys"): checkpoints
+    // they signed still verify; new ones are signed by the current key only.
+    std::vector<Ed25519PublicKey> retired_keys;
   };
 
   // Opens or creates the log at `path` (LogStore::Open's errors), then checks it against its
@@ -140,7 +144,8 @@ class AuditLog {
   AuditLog(std::unique_ptr<LogStore> store, Ed25519PublicKey key, Random& random,
            const Clock& clock, const Options& options)
       : store_(std::move(store)),
-        key_(std::move(key)),
+        key_(key),
+        keys_(KeysOf(std::move(key), options.retired_keys)),
         random_(random),
         clock_(clock),
         options_(options) {}
@@ -152,7 +157,15 @@ class AuditLog {
   Status AppendInTransaction(std::span<const NewRecord> records);
 
   std::unique_ptr<LogStore> store_;
+  static std::vector<Ed25519PublicKey> KeysOf(Ed25519PublicKey current,
+                                              const std::vector<Ed25519PublicKey>& retired) {
+    std::vector<Ed25519PublicKey> keys{std::move(current)};
+    keys.insert(keys.end(), retired.begin(), retired.end());
+    return keys;
+  }
+
   Ed25519PublicKey key_;
+  std::vector<Ed25519PublicKey> keys_;  // the current key first, then the retired ones
   Random& random_;
   const Clock& clock_;
   Options options_;

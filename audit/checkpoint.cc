@@ -73,12 +73,6 @@ Status Malformed(std::string_view what) {
   return InvalidArgumentError("checkpoint: " + std::string(what));
 }
 
-std::string KeyIdHex(std::uint32_t id) {
-  char buf[9];
-  std::snprintf(buf, sizeof buf, "%08x", id);
-  return buf;
-}
-
 std::int64_t UnixSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
@@ -103,6 +97,12 @@ std::string CheckpointBody(const Checkpoint& checkpoint) {
   return checkpoint.origin + "\n" + std::to_string(checkpoint.tree_size) + "\n" +
          Base64(checkpoint.root) + "\n" + std::string(kTimePrefix) +
          std::to_string(UnixSeconds(checkpoint.time)) + "\n";
+}
+
+std::string KeyIdHex(std::uint32_t id) {
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", id);
+  return buf;
 }
 
 std::uint32_t CheckpointKeyId(std::string_view origin, const Ed25519PublicKey& key) {
@@ -214,18 +214,29 @@ Result<ParsedCheckpoint> ParseCheckpoint(std::string_view text) {
 
 Result<Checkpoint> OpenCheckpoint(std::string_view text, std::string_view origin,
                                   const Ed25519PublicKey& key) {
+  return OpenCheckpoint(text, origin, std::span(&key, 1));
+}
+
+Result<Checkpoint> OpenCheckpoint(std::string_view text, std::string_view origin,
+                                  std::span<const Ed25519PublicKey> keys) {
   ASSIGN_OR_RETURN(ParsedCheckpoint parsed, ParseCheckpoint(text));
   if (parsed.checkpoint.origin != origin) {
     return UnauthenticatedError("checkpoint is for log '" + parsed.checkpoint.origin + "', not '" +
                                 std::string(origin) + "'");
   }
-  if (parsed.key_name != origin || parsed.key_id != CheckpointKeyId(origin, key)) {
+  const Ed25519PublicKey* signer = nullptr;
+  if (parsed.key_name == origin) {
+    for (const Ed25519PublicKey& key : keys) {
+      if (parsed.key_id == CheckpointKeyId(origin, key)) signer = &key;
+    }
+  }
+  if (signer == nullptr) {
     return UnauthenticatedError("checkpoint is signed by key '" + parsed.key_name + "' (ID " +
                                 KeyIdHex(parsed.key_id) + "), not by this log's key (ID " +
-                                KeyIdHex(CheckpointKeyId(origin, key)) + ")");
+                                KeyIdHex(CheckpointKeyId(origin, keys.front())) + ")");
   }
   RETURN_IF_ERROR(
-      key.Verify(ToBytes(parsed.body), parsed.signature)
+      signer->Verify(ToBytes(parsed.body), parsed.signature)
           .WithContext("checkpoint of tree size " + std::to_string(parsed.checkpoint.tree_size)));
   return std::move(parsed.checkpoint);
 }

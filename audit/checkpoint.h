@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,8 @@ std::string CheckpointBody(const Checkpoint& checkpoint);
 // The 4-byte key ID of the signed-note format: the first four bytes of
 // SHA-256(origin || "\n" || 0x01 || public key), big-endian.
 std::uint32_t CheckpointKeyId(std::string_view origin, const Ed25519PublicKey& key);
+// A key ID as 8 lower-case hex digits, as messages and records show it.
+std::string KeyIdHex(std::uint32_t id);
 
 // The body, a blank line and "— <origin> <base64(key ID || Ed25519 signature of the body)>\n".
 // kInvalidArgument for an invalid origin, a time before the epoch, or a tree size above
@@ -65,5 +68,10 @@ Result<ParsedCheckpoint> ParseCheckpoint(std::string_view text);
 //   "checkpoint of tree size N: Ed25519 signature does not verify" otherwise.
 Result<Checkpoint> OpenCheckpoint(std::string_view text, std::string_view origin,
                                   const Ed25519PublicKey& key);
+// The same for a log whose key was rotated (docs/audit.md "Keys"): the signature is checked with
+// whichever of `keys` its key ID names; "not by this log's key" names the first (current) key
+// when none does. Precondition: `keys` is not empty.
+Result<Checkpoint> OpenCheckpoint(std::string_view text, std::string_view origin,
+                                  std::span<const Ed25519PublicKey> keys);
 
 }  // namespace sekisho::audit

@@ -2,9 +2,12 @@
 // nothing else. Format: docs/formats/audit-log.md "Files".
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/ed25519.h"
 #include "base/random.h"
@@ -32,6 +35,21 @@ Result<Ed25519PrivateKey> ReadCheckpointKeyFile(const std::filesystem::path& pat
 // The origin (checkpoint.h) of a data directory's log: "sekisho-audit/" and the first 8 bytes of
 // SHA-256(public key) in lower-case hex, so the log's name follows its key.
 std::string LogOriginForKey(const Ed25519PublicKey& key);
+
+// The public halves of the checkpoint keys a log used before its current one, oldest first
+// (docs/audit.md "Keys"): one key per line in lower-case hex (64 characters), mode 0600.
+inline constexpr std::string_view kRetiredCheckpointKeysFileName = "audit-key.retired";
+// The longest file read: far more keys than a log will ever retire.
+inline constexpr std::size_t kMaxRetiredCheckpointKeys = 1000;
+
+// The keys in `path`; none when there is no file. kDataLoss "retired checkpoint keys <path>,
+// line N: ..." for a line that is not a key, a repeated key, or more than
+// kMaxRetiredCheckpointKeys keys; kUnavailable for I/O errors.
+Result<std::vector<Ed25519PublicKey>> ReadRetiredCheckpointKeys(const std::filesystem::path& path);
+// Replaces `path` with `keys` atomically (a new file beside it, mode 0600, renamed over it).
+// kUnavailable for I/O errors; on error `path` is unchanged.
+Status WriteRetiredCheckpointKeys(const std::filesystem::path& path,
+                                  std::span<const Ed25519PublicKey> keys);
 
 // ReadCheckpointKeyFile, or a new key from `random` written with WriteCheckpointKeyFile when
 // there is no file yet.

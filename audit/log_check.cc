@@ -24,12 +24,12 @@ std::string CheckpointName(const VerifiedCheckpoint& c) {
 
 // Parses and verifies every stored checkpoint; sizes never decrease from one to the next.
 Result<std::vector<VerifiedCheckpoint>> ReadCheckpoints(LogStore& store,
-                                                        const Ed25519PublicKey& key) {
+                                                        std::span<const Ed25519PublicKey> keys) {
   ASSIGN_OR_RETURN(const std::vector<StoredCheckpoint> stored, store.Checkpoints());
   std::vector<VerifiedCheckpoint> out;
   for (const StoredCheckpoint& s : stored) {
     const std::string name = "checkpoint #" + std::to_string(s.id);
-    auto opened = OpenCheckpoint(s.text, store.origin(), key);
+    auto opened = OpenCheckpoint(s.text, store.origin(), keys);
     if (!opened.ok()) return DataLossError(name + ": " + opened.status().message());
     if (opened->tree_size != s.tree_size) {
       return DataLossError(name + " is stored for tree size " + std::to_string(s.tree_size) +
@@ -77,8 +77,13 @@ class ErasureLedger {
 }  // namespace
 
 Result<LogCheckReport> CheckLog(LogStore& store, const Ed25519PublicKey& checkpoint_key) {
+  return CheckLog(store, std::span(&checkpoint_key, 1));
+}
+
+Result<LogCheckReport> CheckLog(LogStore& store,
+                                std::span<const Ed25519PublicKey> checkpoint_keys) {
   ASSIGN_OR_RETURN(const std::vector<VerifiedCheckpoint> checkpoints,
-                   ReadCheckpoints(store, checkpoint_key));
+                   ReadCheckpoints(store, checkpoint_keys));
   // The root recomputed at every size a checkpoint covers.
   std::map<std::uint64_t, Hash> roots;
   for (const VerifiedCheckpoint& c : checkpoints) roots.emplace(c.checkpoint.tree_size, Hash{});

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "audit/checkpoint.h"
 #include "audit/log_store.h"
@@ -36,5 +37,8 @@ struct LogCheckReport {
 //   VerifyConsistency's errors between each checkpoint and the latest.
 // Reading errors of the store keep their codes.
 Result<LogCheckReport> CheckLog(LogStore& store, const Ed25519PublicKey& checkpoint_key);
+// The same for a log whose checkpoint key was rotated: each checkpoint is checked with the key
+// of `checkpoint_keys` (current and retired, not empty) its signature names.
+Result<LogCheckReport> CheckLog(LogStore& store, std::span<const Ed25519PublicKey> checkpoint_keys);
 
 }  // namespace sekisho::audit

@@ -73,9 +73,11 @@ class Run {
     return Status(code, std::string(BadgeStepName(step_)) + ": " + std::string(message));
   }
 
-  // Sends `command` (protected when SM is on) and returns the card's answer when it is 9000;
-  // otherwise an error naming `what` and the status word.
-  Result<ResponseApdu> Exchange(const CommandApdu& command, std::string_view what) {
+  // Sends `command` (protected when SM is on) and returns the card's answer when it is 9000 (or,
+  // with `counter_warning_ok`, the warning 63Cx: carried out, x tries left); otherwise an error
+  // naming `what` and the status word.
+  Result<ResponseApdu> Exchange(const CommandApdu& command, std::string_view what,
+                                bool counter_warning_ok = false) {
     ResponseApdu response;
     if (sm_) {
       auto wrapped = sm_->WrapCommand(command);
@@ -100,7 +102,9 @@ class Run {
       response = std::move(plain).value();
     }
     if (transcript_ != nullptr) transcript_->push_back(response);
-    if (!response.ok()) {
+    const bool counter_warning = response.sw1() == card::kSw1CounterWarning &&
+                                 (response.sw2() & 0xF0) == 0xC0 && (response.sw2() & 0x0F) != 0;
+    if (!response.ok() && !(counter_warning_ok && counter_warning)) {
       return Error(CodeForStatusWord(response.sw),
                    std::string(what) + " refused: " + ToHex(Bytes{response.sw1(), response.sw2()}) +
                        " (" + std::string(card::StatusWordName(response.sw)) + ")");
@@ -202,7 +206,11 @@ Result<Bytes> BadgeTerminal::ReadIdentifier(const SecretBytes& password, PacePas
   run.set_step(BadgeStep::kPace);
   Bytes mse = Tlv(0x80, ProtocolOid(EacProtocol::kPace));
   Append(mse, Tlv(0x83, Bytes{static_cast<std::uint8_t>(kind)}));
-  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtPace, mse), "MSE:SET AT").status());
+  // A PIN tried wrongly before answers 63Cx (x tries left) and PACE goes on; whether to spend a
+  // try is the caller's decision, made before (gate::BadgeAuthenticator).
+  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtPace, mse), "MSE:SET AT",
+                               /*counter_warning_ok=*/kind == PacePassword::kPin)
+                      .status());
   ASSIGN_OR_RETURN(ResponseApdu r1, run.Exchange(GeneralAuthenticate(kClaChained, Tlv(0x7C, {})),
                                                  "GENERAL AUTHENTICATE (encrypted nonce)"));
   ASSIGN_OR_RETURN(Bytes encrypted_nonce, run.Field(r1, 0x80));

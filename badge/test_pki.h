@@ -9,6 +9,11 @@
 
 namespace sekisho::badge::testing {
 
+// `d` moved by `days` (negative: earlier).
+inline Date AddDays(Date d, int days) {
+  return Date(std::chrono::sys_days(d) + std::chrono::days(days));
+}
+
 struct TestOrganisation {
   EcKeyPair cvca_key;
   EcKeyPair dv_key;

@@ -12,14 +12,6 @@ namespace {
 
 using ::sekisho::testing::IsOk;
 
-int CountOf(const Trace& trace, OnCardOperation op) {
-  int n = 0;
-  for (const TraceExchange& x : trace) {
-    for (const CardWork& w : x.work) n += w.op == op ? w.count : 0;
-  }
-  return n;
-}
-
 TEST(JpkiDoorTraceTest, MapsCommandsToCardWork) {
   const std::vector<Exchange> recording = {
       {{0x00, 0xA4, 0x04, 0x0C, 0x02, 0xD3, 0x92}, {0x90, 0x00}},
@@ -51,8 +43,8 @@ TEST(JpkiDoorTraceTest, RecordsTheGatesDoorAuthentication) {
   // docs/performance.md: 8 APDUs at the gate, one PIN comparison, one signature, and the
   // signature is the last command, answered with 256 bytes + SW.
   EXPECT_EQ(trace.size(), 8u);
-  EXPECT_EQ(CountOf(trace, OnCardOperation::kPinVerify), 1);
-  EXPECT_EQ(CountOf(trace, OnCardOperation::kRsa2048Sign), 1);
+  EXPECT_EQ(OperationCount(trace, OnCardOperation::kPinVerify), 1);
+  EXPECT_EQ(OperationCount(trace, OnCardOperation::kRsa2048Sign), 1);
   ASSERT_FALSE(trace.empty());
   EXPECT_EQ(trace.front().label, "SELECT");
   EXPECT_EQ(trace.back().label, "COMPUTE DIGITAL SIGNATURE");

@@ -100,6 +100,14 @@ std::string_view OnCardOperationName(OnCardOperation op) {
       return "AES SM block";
     case OnCardOperation::kSha256Block:
       return "SHA-256 block";
+    case OnCardOperation::kEcKeyGeneration:
+      return "EC key generation";
+    case OnCardOperation::kPaceGenericMapping:
+      return "PACE GM mapping";
+    case OnCardOperation::kAesBlock:
+      return "AES block";
+    case OnCardOperation::kSha1Block:
+      return "SHA-1 block";
   }
   return "?";
 }
@@ -158,6 +166,10 @@ CardTimings PublishedJcop4P71Timings() {
   // hashing the 256-byte input with SHA-1 on the card (ALG_SHA doFinal 256 B: 5.34 ms), which
   // the JPKI card does not do (the host sends the DigestInfo), so it errs high by about that.
   set(OnCardOperation::kRsa2048Sign, 60.68);
+  // Every 256-bit EC figure below is on secp256r1: JCAlgTest sets that curve for 256-bit keys
+  // (AlgTest_JClient/src/algtest/EC_Consts.java, EC256_FP_*). The badge's curve,
+  // brainpoolP256r1, has no published figure for this chip; the same figures stand for it
+  // (a card's coprocessor multiplies modulo any 256-bit prime alike; an assumption).
   // "KeyPair_ALG_EC_FP KeyBuilder_LENGTH_EC_FP_256 Signature_ALG_ECDSA_SHA Signature_sign()":
   // 31.96 ms; "... Signature_verify()": 30.22 ms (SHA-1 of 256 bytes included).
   set(OnCardOperation::kEcdsaP256Sign, 31.96);
@@ -173,6 +185,17 @@ CardTimings PublishedJcop4P71Timings() {
   // "ALG_SHA_256 MessageDigest_doFinal()": 7.92 ms for 256 bytes = 4 data blocks + 1 padding
   // block.
   set(OnCardOperation::kSha256Block, 7.92 / 5);
+  // "ALG_SHA MessageDigest_doFinal()": 5.34 ms for 256 bytes = 4 data blocks + 1 padding block.
+  set(OnCardOperation::kSha1Block, 5.34 / 5);
+  // The same AES figure as secure messaging: a PACE nonce or token block is an AES-128 block.
+  set(OnCardOperation::kAesBlock, 1.86 / 16);
+  // "ALG_EC_FP LENGTH_EC_FP_256 KeyPair_genKeyPair()": 26.80 ms (10 iterations, flagged CHECK
+  // for their spread, 25.00-31.00 ms). One scalar multiplication by the base point, plus the
+  // random private key and writing the key objects.
+  set(OnCardOperation::kEcKeyGeneration, 26.80);
+  // Assumption, no published figure (Java Card has no API for it): s x G + H is one
+  // scalar multiplication and one point addition, costed as one ECDH.
+  set(OnCardOperation::kPaceGenericMapping, 20.04);
   // Derived: a PIN check writes the try counter twice (spent before the comparison, restored
   // after a match: the anti-tearing order of card/sim/simulated_card.h), each an atomic NVM
   // update: "UTIL Util_arrayCopy_RAM2EEPROM()" 2.86 ms (256 B, the smallest measured write).
@@ -258,6 +281,14 @@ Millis ActivationTime(PiccType type, std::size_t ats_size) {
   }
   return CarrierCycles(round(5, 14) +  // REQB (APf AFI PARAM) + CRC_B -> ATQB + CRC_B
                        round(11, 3));  // ATTRIB (9 bytes) + CRC_B -> MBLI/CID + CRC_B
+}
+
+int OperationCount(const Trace& trace, OnCardOperation op) {
+  int n = 0;
+  for (const TraceExchange& x : trace) {
+    for (const CardWork& w : x.work) n += w.op == op ? w.count : 0;
+  }
+  return n;
 }
 
 }  // namespace sekisho::bench

@@ -36,8 +36,12 @@ enum class OnCardOperation {
   kCvCertificateVerify,  // card-verifiable certificate check (BSI TR-03110): ECDSA P-256 verify
   kAesSmBlock,           // one 16-byte AES-128 block of secure messaging (encryption or CMAC)
   kSha256Block,          // one 64-byte SHA-256 compression
+  kEcKeyGeneration,      // a fresh 256-bit EC key pair (one scalar multiplication)
+  kPaceGenericMapping,   // PACE Generic Mapping's new generator s x G + H (TR-03110-3 A.3.4.1)
+  kAesBlock,             // one 16-byte AES-128 block of a protocol (PACE nonce, tokens)
+  kSha1Block,            // one 64-byte SHA-1 compression (key derivation, TR-03110-3 A.2.3)
 };
-inline constexpr std::size_t kOnCardOperationCount = 8;
+inline constexpr std::size_t kOnCardOperationCount = 12;
 
 // "RSA-2048 sign" etc., for tables.
 std::string_view OnCardOperationName(OnCardOperation op);
@@ -56,6 +60,9 @@ struct TraceExchange {
   std::vector<CardWork> work;     // empty: no cryptography (SELECT, READ BINARY, empty VERIFY)
 };
 using Trace = std::vector<TraceExchange>;
+
+// How many times `trace` asks the card for `op`, over every exchange.
+int OperationCount(const Trace& trace, OnCardOperation op);
 
 // The label of a command by its instruction byte (ISO/IEC 7816-4:2020 §11, and the JPKI
 // application's COMPUTE DIGITAL SIGNATURE): "SELECT", "READ BINARY", "VERIFY", ... or
@@ -91,7 +98,9 @@ struct CardTimings {
 // Published figures for NXP JCOP4 J3R180 (P71 secure element) measured by JCAlgTest
 // (crocs-muni/JCAlgTest, Profiles/performance/fixed/NXP_JCOP4_J3R180_SECID_P71...1634708420109
 // csv, 2021-10-20), each constant sourced in the .cc; the per-command time is an assumption
-// (no published figure found): 1 ms.
+// (no published figure found): 1 ms. The elliptic-curve figures are JCAlgTest's 256-bit ones,
+// measured on secp256r1 (P-256); they stand for brainpoolP256r1 too (no published figure for
+// that curve on this chip; docs/performance.md).
 CardTimings PublishedJcop4P71Timings();
 
 // Air-interface costs of one exchange; all times are model times, not measurements.

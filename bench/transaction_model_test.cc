@@ -163,6 +163,7 @@ TEST(TransactionModelTest, PublishedTimingsCoverEveryOperation) {
   EXPECT_FALSE(t.name.empty());
   for (std::size_t i = 0; i < kOnCardOperationCount; ++i) {
     EXPECT_GT(t.operation[i].count(), 0.0) << OnCardOperationName(static_cast<OnCardOperation>(i));
+    EXPECT_NE(OnCardOperationName(static_cast<OnCardOperation>(i)), "?") << i;
   }
   // The figures as published (JCAlgTest, JCOP4 P71), so that a slip in a constant shows.
   EXPECT_DOUBLE_EQ(t.Of(OnCardOperation::kRsa2048Sign).count(), 60.68);
@@ -170,6 +171,13 @@ TEST(TransactionModelTest, PublishedTimingsCoverEveryOperation) {
   EXPECT_DOUBLE_EQ(t.Of(OnCardOperation::kEcdsaP256Verify).count(), 30.22);
   EXPECT_DOUBLE_EQ(t.Of(OnCardOperation::kEcdhP256).count(), 20.04);
   EXPECT_DOUBLE_EQ(t.Of(OnCardOperation::kPinVerify).count(), 5.72);
+  EXPECT_DOUBLE_EQ(t.Of(OnCardOperation::kEcKeyGeneration).count(), 26.80);
+  EXPECT_DOUBLE_EQ(t.Of(OnCardOperation::kSha1Block).count(), 5.34 / 5);
+  EXPECT_DOUBLE_EQ(t.Of(OnCardOperation::kSha256Block).count(), 7.92 / 5);
+  EXPECT_DOUBLE_EQ(t.Of(OnCardOperation::kAesBlock).count(), 1.86 / 16);
+  EXPECT_DOUBLE_EQ(t.Of(OnCardOperation::kAesSmBlock).count(), 1.86 / 16);
+  // Assumption: the Generic Mapping point costs one ECDH (no published figure).
+  EXPECT_DOUBLE_EQ(t.Of(OnCardOperation::kPaceGenericMapping).count(), 20.04);
   EXPECT_DOUBLE_EQ(t.per_command.count(), 1.0);
 }
 

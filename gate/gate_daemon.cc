@@ -43,7 +43,13 @@ Result<std::unique_ptr<GateDaemon>> GateDaemon::Open(const std::filesystem::path
   ASSIGN_OR_RETURN(d->queue_, EventQueue::Open(d->files_.Path(kEventQueueFile), d->config_.gate,
                                                std::move(batch_key), options.queue_options));
   ASSIGN_OR_RETURN(d->state_, GateState::Open(d->files_.Path(kGateStateFile), d->config_.gate));
-  d->authenticator_ = std::make_unique<JpkiAuthenticator>(*d->org_key_, keypad, random);
+  d->jpki_ = std::make_unique<JpkiAuthenticator>(*d->org_key_, keypad, random);
+  if (d->options_.badge) {
+    ASSIGN_OR_RETURN(d->badge_,
+                     BadgeAuthenticator::Create(d->options_.badge->terminal, *d->org_key_, keypad,
+                                                SecretBytes(d->options_.badge->can.view())));
+  }
+  d->authenticator_ = std::make_unique<AuthenticatorRouter>(*d->jpki_, d->badge_.get());
   ASSIGN_OR_RETURN(d->controller_,
                    DoorController::Create(*d->queue_, *d->authenticator_, clock,
                                           {{d->door_id_, &door}}, options.door_options));

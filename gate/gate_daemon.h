@@ -13,6 +13,8 @@
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "gate/authenticator_router.h"
+#include "gate/badge_authenticator.h"
 #include "gate/card_reader.h"
 #include "gate/door.h"
 #include "gate/door_controller.h"
@@ -38,6 +40,9 @@ struct GateDaemonOptions {
   DoorControllerOptions door_options;
   EventQueueOptions queue_options;
   ReaderLoopOptions reader_options;
+  // The gate's badge credentials; null: every card is read as a My Number Card (JPKI). With them,
+  // cards that answer the badge applet's SELECT are read as badges (AuthenticatorRouter).
+  std::shared_ptr<const BadgeGateCredentials> badge;
 };
 
 // What the daemon reports about itself (for the console, logs and tests).
@@ -60,7 +65,8 @@ class GateDaemon {
   // Opens the gate directory `dir` (GateFiles: gate.json, keys, queue, state) with the reader,
   // keypad and door hardware of its door. Every reference must outlive the daemon. Errors:
   // GateFiles' and EventQueue/GateState's; kFailedPrecondition "no door is assigned to this gate"
-  // when gate.json lists none, kInvalidArgument when options.door is not one of them.
+  // when gate.json lists none, kInvalidArgument when options.door is not one of them or
+  // options.badge's CAN is not 6 digits.
   static Result<std::unique_ptr<GateDaemon>> Open(const std::filesystem::path& dir,
                                                   CardReader& reader, Keypad& keypad, Door& door,
                                                   const Clock& clock, Random& random,
@@ -92,7 +98,9 @@ class GateDaemon {
   std::optional<identity::OrgKey> org_key_;
   std::unique_ptr<EventQueue> queue_;
   std::unique_ptr<GateState> state_;
-  std::unique_ptr<JpkiAuthenticator> authenticator_;
+  std::unique_ptr<JpkiAuthenticator> jpki_;
+  std::unique_ptr<BadgeAuthenticator> badge_;  // null without badge credentials
+  std::unique_ptr<AuthenticatorRouter> authenticator_;
   std::unique_ptr<DoorController> controller_;
   std::unique_ptr<PolicyUpdater> updater_;
   std::unique_ptr<ReaderLoop> loop_;

@@ -13,6 +13,7 @@
 #include "server/auth_rate_limiter.h"
 #include "server/auth_sessions.h"
 #include "server/auth_user_store.h"
+#include "server/erasure_requests.h"
 #include "server/event_index.h"
 #include "server/locked_audit_log.h"
 #include "site/site_store.h"
@@ -47,6 +48,11 @@ struct ApiContext {
   // The audit log's checkpoint key: signs a checkpoint when none covers an event whose proof is
   // asked for, and is published with the proof. Null: event proofs answer 503.
   const Ed25519PrivateKey* checkpoint_key = nullptr;
+  // Erasure requests (server/erasure_requests.h); null: their routes answer 503.
+  ErasureRequestStore* erasures = nullptr;
+  // Called after an approved erasure has removed a record's content from the audit log, so that
+  // what was derived from the record (the door events' index) follows. May be empty.
+  std::function<void()> records_erased;
 };
 
 // Calls context.policy_changed when it is set.

@@ -35,6 +35,7 @@ std::unique_ptr<ApiRouter> BuildApiRouter(ApiContext& context) {
   AddEventRoutes(*router, context);
   AddDoorEventRoutes(*router, context);
   AddAuditRoutes(*router, context);
+  AddErasureRoutes(*router, context);
   AddSiteRoutes(*router, context);
   AddOpenApiRoute(*router, context.api_version);
   return router;

@@ -26,6 +26,9 @@ void AddSelfServiceRoutes(ApiRouter& router, ApiContext& context);
 void AddEventRoutes(ApiRouter& router, ApiContext& context);
 // /audit: checkpoint, inclusion and consistency proofs, records (auditor).
 void AddAuditRoutes(ApiRouter& router, ApiContext& context);
+// /audit/erasure-requests: list (security_admin, hr, auditor), create (security_admin, hr),
+// approve and reject (auditor, not the request's author).
+void AddErasureRoutes(ApiRouter& router, ApiContext& context);
 // /sites, /zones, /doors, /schedules, /levels, /level-assignments: CRUD (security_admin writes;
 // hr and auditor read), and PUT /sites/{id}/lockdown and /sites/{id}/threat-level.
 void AddSiteRoutes(ApiRouter& router, ApiContext& context);

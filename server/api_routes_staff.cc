@@ -1,10 +1,11 @@
 // Staff records (/api/v1/staff) and the organisation served (/api/v1/organisation): HR creates
-// staff and changes their status and validity (a leaver's credentials are retired by the
-// registry); security admins read them.
+// staff and changes their name, department, status and validity (a leaver's credentials are
+// retired by the registry); security admins read them. The staff number is never changed.
 #include <string>
 
 #include "server/api_registry_json.h"
 #include "server/api_routes.h"
+#include "store/validation.h"
 
 namespace sekisho::server {
 namespace {
@@ -82,6 +83,35 @@ Result<ApiResponse> SetValidity(ApiContext& context, const ApiRequest& request) 
   return GetStaff(context, request);
 }
 
+// PATCH: the fields present replace the stored ones (store::Registry::UpdateStaffDetails).
+Result<ApiResponse> EditStaff(ApiContext& context, const ApiRequest& request) {
+  ASSIGN_OR_RETURN(const std::int64_t id, request.PathId("staff_id"));
+  ASSIGN_OR_RETURN(JsonFields fields, JsonFields::Of(request.body, {"display_name", "department"}));
+  store::StaffDetailsChange change;
+  ASSIGN_OR_RETURN(change.display_name, fields.OptionalString("display_name"));
+  ASSIGN_OR_RETURN(change.department, fields.OptionalString("department"));
+  if (!change.display_name && !change.department) {
+    return InvalidArgumentError("request body: give display_name, department or both");
+  }
+  // The registry checks these too; here its message gets the field's path for the console.
+  if (change.display_name) {
+    if (Status s = store::ValidateDisplayName(*change.display_name); !s.ok()) {
+      return s.WithContext("display_name");
+    }
+  }
+  if (change.department) {
+    if (Status s = store::ValidateDepartment(*change.department); !s.ok()) {
+      return s.WithContext("department");
+    }
+  }
+  RETURN_IF_ERROR(context.registry.UpdateStaffDetails(context.organisation, store::StaffId(id),
+                                                      change, request.session->login));
+  // Names are not in the gates' snapshot, so nothing new is published; this feeds the change's
+  // admin event into the audit log at once, as for every registry write (docs/server.md §6).
+  NotifyPolicyChanged(context);
+  return GetStaff(context, request);
+}
+
 }  // namespace
 
 void AddOrganisationRoutes(ApiRouter& router, ApiContext& context) {
@@ -139,6 +169,12 @@ void AddStaffRoutes(ApiRouter& router, ApiContext& context) {
        {"required", {"status"}},
        {"properties",
         {{"status", {{"type", "string"}, {"enum", {"active", "suspended", "left"}}}}}}});
+  router.AddSchema("StaffDetails", {{"type", "object"},
+                                    {"additionalProperties", false},
+                                    {"minProperties", 1},
+                                    {"properties",
+                                     {{"display_name", {{"type", "string"}, {"minLength", 1}}},
+                                      {"department", {{"type", "string"}}}}}});
   router.AddSchema("StaffValidity",
                    {{"type", "object"},
                     {"additionalProperties", false},
@@ -170,6 +206,13 @@ void AddStaffRoutes(ApiRouter& router, ApiContext& context) {
               .summary = "One staff member",
               .response_schema = "Staff",
               .handler = [&context](const ApiRequest& r) { return GetStaff(context, r); }});
+  router.Add({.method = "PATCH",
+              .path = "/api/v1/staff/{staff_id}",
+              .roles = writers,
+              .summary = "Change the display name and/or department (not the staff number)",
+              .request_schema = "StaffDetails",
+              .response_schema = "Staff",
+              .handler = [&context](const ApiRequest& r) { return EditStaff(context, r); }});
   router.Add({.method = "PUT",
               .path = "/api/v1/staff/{staff_id}/status",
               .roles = writers,

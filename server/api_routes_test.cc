@@ -51,6 +51,8 @@ class ApiRoutesTest : public ::testing::Test {
     audit_log_ = std::make_unique<LockedAuditLog>(std::move(log));
     ASSERT_OK_AND_ASSIGN(sites_, site::SiteStore::Open(dir_.path() / site::kSiteFile));
     ASSERT_OK_AND_ASSIGN(events_, EventIndex::Open(dir_.path() / kEventIndexFile));
+    ASSERT_OK_AND_ASSIGN(erasures_,
+                         ErasureRequestStore::Open(dir_.path() / kErasureRequestFileName, clock_));
 
     ASSERT_OK_AND_ASSIGN(staff1_, AddStaff("S-1"));
     ASSERT_OK_AND_ASSIGN(staff2_, AddStaff("S-2"));
@@ -80,6 +82,8 @@ class ApiRoutesTest : public ::testing::Test {
         .policy_changed = [this] { ++policy_changes_; },
         .events = events_.get(),
         .checkpoint_key = &audit_key_,
+        .erasures = erasures_.get(),
+        .records_erased = [this] { ++records_erased_; },
     });
     router_ = BuildApiRouter(*context_);
   }
@@ -147,7 +151,9 @@ class ApiRoutesTest : public ::testing::Test {
   std::unique_ptr<LockedAuditLog> audit_log_;
   std::unique_ptr<site::SiteStore> sites_;
   std::unique_ptr<EventIndex> events_;
+  std::unique_ptr<ErasureRequestStore> erasures_;
   int policy_changes_ = 0;
+  int records_erased_ = 0;
   std::unique_ptr<ApiContext> context_;
   std::unique_ptr<ApiRouter> router_;
   store::Staff staff1_, staff2_;
@@ -276,6 +282,7 @@ const std::map<std::string, std::set<std::string>>& ExpectedMatrix() {
         {"GET /api/v1/staff", {"hr", "security_admin"}},
         {"POST /api/v1/staff", {"hr"}},
         {"GET /api/v1/staff/{staff_id}", {"hr", "security_admin"}},
+        {"PATCH /api/v1/staff/{staff_id}", {"hr"}},
         {"PUT /api/v1/staff/{staff_id}/status", {"hr"}},
         {"PUT /api/v1/staff/{staff_id}/validity", {"hr"}},
         {"GET /api/v1/staff/{staff_id}/credentials", {"hr", "security_admin"}},
@@ -292,6 +299,10 @@ const std::map<std::string, std::set<std::string>>& ExpectedMatrix() {
         {"GET /api/v1/audit/proofs/inclusion", {"auditor"}},
         {"GET /api/v1/audit/proofs/consistency", {"auditor"}},
         {"GET /api/v1/audit/records/{index}", {"auditor"}},
+        {"GET /api/v1/audit/erasure-requests", {"security_admin", "hr", "auditor"}},
+        {"POST /api/v1/audit/erasure-requests", {"security_admin", "hr"}},
+        {"POST /api/v1/audit/erasure-requests/{request_id}/approve", {"auditor"}},
+        {"POST /api/v1/audit/erasure-requests/{request_id}/reject", {"auditor"}},
         {"PUT /api/v1/sites/{id}/lockdown", {"security_admin"}},
         {"PUT /api/v1/sites/{id}/threat-level", {"security_admin"}},
     };
@@ -592,6 +603,63 @@ TEST_F(ApiRoutesTest, StaffCreateListAndValidity) {
             403);
 }
 
+TEST_F(ApiRoutesTest, HrEditsNameAndDepartmentButNotTheStaffNumber) {
+  const Session s = SignIn("harriet");
+  const std::string target = "/api/v1/staff/" + std::to_string(staff1_.id.value());
+  net::HttpResponse r = Call("PATCH", target, &s, R"({"department": "Finance"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["department"], "Finance");
+  EXPECT_EQ(Body(r)["display_name"], "Person S-1");
+  EXPECT_EQ(Body(r)["staff_number"], "S-1");
+  EXPECT_EQ(Body(r)["id"], staff1_.id.value());
+  r = Call("PATCH", target, &s, R"({"display_name": "Hanako Sato", "department": ""})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["display_name"], "Hanako Sato");
+  EXPECT_EQ(Body(r)["department"], "");
+  ASSERT_OK_AND_ASSIGN(const store::Staff stored, registry_->GetStaff(org_, staff1_.id));
+  EXPECT_EQ(stored.display_name, "Hanako Sato");
+  EXPECT_EQ(stored.staff_number, "S-1");
+  ASSERT_OK_AND_ASSIGN(const auto events, registry_->ListEvents(org_, {10, ""}));
+  EXPECT_EQ(events.items[0].actor, "harriet");
+  EXPECT_EQ(events.items[0].detail, "display name, department changed");
+  EXPECT_EQ(events.items[1].detail, "department changed");
+  // Each change reaches the audit log at once (the publisher then finds nothing new to send).
+  EXPECT_EQ(policy_changes_, 2);
+
+  const struct {
+    std::string body;
+    int status;
+    std::string message;
+  } bad[] = {
+      {R"({"display_name": ""})", 400, "display_name: display name is empty"},
+      {R"({"display_name": ")" + std::string(201, 'n') + R"("})", 400,
+       "display_name: display name is longer than 200 bytes"},
+      {R"({"department": "Room 123456789012"})", 400,
+       "department: department contains a 12-digit number; an Individual Number must never be "
+       "stored"},
+      {R"({"department": 7})", 400, "department: expected a string, got number"},
+      {R"({"staff_number": "S-9"})", 400, "staff_number: unknown field"},
+      {R"({"display_name": "X", "colour": "red"})", 400, "colour: unknown field"},
+      {R"({})", 400, "request body: give display_name, department or both"},
+      {R"({"display_name": null})", 400, "request body: give display_name, department or both"},
+  };
+  for (const auto& c : bad) {
+    r = Call("PATCH", target, &s, c.body);
+    EXPECT_EQ(r.status, c.status) << c.body << " -> " << r.body;
+    EXPECT_EQ(Body(r)["error"], "invalid_argument") << c.body;
+    EXPECT_EQ(Body(r)["message"], c.message) << c.body;
+  }
+  ASSERT_OK_AND_ASSIGN(const store::Staff unchanged, registry_->GetStaff(org_, staff1_.id));
+  EXPECT_EQ(unchanged, stored);
+
+  r = Call("PATCH", "/api/v1/staff/12345", &s, R"({"department": "Finance"})");
+  EXPECT_EQ(r.status, 404) << r.body;
+  const Session admin = SignIn("admin");
+  r = Call("PATCH", target, &admin, R"({"department": "Security"})");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(Body(r)["error"], "forbidden");
+}
+
 // --- Users and the audit log ------------------------------------------------------------------
 
 TEST_F(ApiRoutesTest, UserWritesAreAuditedWithoutThePassword) {
@@ -674,6 +742,109 @@ TEST_F(ApiRoutesTest, AuditProofsVerify) {
   EXPECT_EQ(Call("GET", "/api/v1/audit/proofs/consistency?first=5&second=2", &s).status, 400);
   EXPECT_EQ(Call("GET", "/api/v1/audit/records/99", &s).status, 404);
   EXPECT_EQ(Call("GET", "/api/v1/audit/records/-1", &s).status, 400);
+}
+
+TEST_F(ApiRoutesTest, ErasureIsRequestedByOnePersonAndDecidedByAnother) {
+  std::uint64_t first = 0;
+  audit_log_->With([&](audit::AuditLog& log) {
+    ASSERT_OK_AND_ASSIGN(first, log.Append({audit::RecordKind::kGateEvent, ToBytes("door 3")}));
+    ASSERT_THAT(log.Append({audit::RecordKind::kGateEvent, ToBytes("door 4")}), IsOk());
+  });
+  const Session admin = SignIn("admin");
+  const Session hr = SignIn("harriet");
+  const Session auditor = SignIn("audrey");
+  const std::string record = std::to_string(first);
+  const std::string ask = json{{"record", first}, {"reason", "data-subject-request"}}.dump();
+
+  net::HttpResponse r = Call("POST", "/api/v1/audit/erasure-requests", &admin, ask);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const json request = Body(r);
+  EXPECT_EQ(request["state"], "pending");
+  EXPECT_EQ(request["requested_by"], "admin");
+  EXPECT_EQ(request["reason"], "data-subject-request");
+  const std::string id = std::to_string(request["id"].get<std::int64_t>());
+  // The request is in the log before anything is erased.
+  ASSERT_OK_AND_ASSIGN(audit::StoredEntry asked, audit_log_->With([&](audit::AuditLog& log) {
+    return log.GetRecord(request["request_entry"].get<std::uint64_t>());
+  }));
+  ASSERT_TRUE(asked.record.has_value());
+  EXPECT_THAT(std::string(asked.record->begin(), asked.record->end()),
+              HasSubstr("\"action\":\"erasure-requested\""));
+  EXPECT_THAT(std::string(asked.record->begin(), asked.record->end()),
+              HasSubstr("\"object\":\"audit-record/" + record + "\""));
+
+  // One pending request per record; bad input is precise.
+  r = Call("POST", "/api/v1/audit/erasure-requests", &hr, ask);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_THAT(Body(r)["message"].get<std::string>(), HasSubstr("already has a pending"));
+  r = Call("POST", "/api/v1/audit/erasure-requests", &hr,
+           json{{"record", first + 1}, {"reason", "because"}}.dump());
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(Body(r)["message"].get<std::string>(), HasSubstr("reason: expected"));
+  r = Call("POST", "/api/v1/audit/erasure-requests", &hr,
+           json{{"record", 999}, {"reason", "retention-expired"}}.dump());
+  EXPECT_EQ(r.status, 404) << r.body;
+
+  // The auditor sees it pending and approves: the record's content is gone, its erasure record
+  // and the approval are in the log, and the index is told.
+  r = Call("GET", "/api/v1/audit/erasure-requests?state=pending", &auditor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Body(r)["items"].size(), 1u);
+  r = Call("POST", "/api/v1/audit/erasure-requests/" + id + "/approve", &auditor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["state"], "approved");
+  EXPECT_EQ(Body(r)["decided_by"], "audrey");
+  EXPECT_EQ(records_erased_, 1);
+  r = Call("GET", "/api/v1/audit/records/" + record, &auditor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(Body(r)["erased"].get<bool>());
+  EXPECT_TRUE(Body(r)["record"].is_null());
+  ASSERT_OK_AND_ASSIGN(std::vector<ErasureRequest> decided, erasures_->List(org_, std::nullopt));
+  ASSERT_EQ(decided.size(), 1u);
+  ASSERT_TRUE(decided[0].erasure_entry.has_value());
+  r = Call("GET", "/api/v1/audit/records/" + std::to_string(*decided[0].erasure_entry), &auditor);
+  EXPECT_EQ(Body(r)["kind"], "erasure");
+
+  // Decided once; an erased record cannot be asked for again; erasure records stay.
+  EXPECT_EQ(Call("POST", "/api/v1/audit/erasure-requests/" + id + "/reject", &auditor).status, 409);
+  r = Call("POST", "/api/v1/audit/erasure-requests", &hr, ask);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_THAT(Body(r)["message"].get<std::string>(), HasSubstr("is erased already"));
+}
+
+TEST_F(ApiRoutesTest, ARejectedErasureLeavesTheRecordAndTheAuthorCannotDecide) {
+  std::uint64_t index = 0;
+  audit_log_->With([&](audit::AuditLog& log) {
+    ASSERT_OK_AND_ASSIGN(index, log.Append({audit::RecordKind::kGateEvent, ToBytes("door 3")}));
+  });
+  // An auditor who also asked may not decide (the same login on both sides).
+  ASSERT_OK_AND_ASSIGN(
+      ErasureRequest own,
+      erasures_->Create(org_, index, ErasureReason::kRecordedInError, "audrey", 0));
+  const Session auditor = SignIn("audrey");
+  net::HttpResponse r =
+      Call("POST", "/api/v1/audit/erasure-requests/" + std::to_string(own.id.value()) + "/approve",
+           &auditor);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_THAT(Body(r)["message"].get<std::string>(), HasSubstr("someone other than its author"));
+  ASSERT_THAT(
+      erasures_->Decide(org_, own.id, ErasureState::kRejected, "setup", std::nullopt).status(),
+      IsOk());
+
+  const Session hr = SignIn("harriet");
+  r = Call("POST", "/api/v1/audit/erasure-requests", &hr,
+           json{{"record", index}, {"reason", "retention-expired"}}.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = std::to_string(Body(r)["id"].get<std::int64_t>());
+  r = Call("POST", "/api/v1/audit/erasure-requests/" + id + "/reject", &auditor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["state"], "rejected");
+  EXPECT_TRUE(Body(r)["erasure_entry"].is_null());
+  EXPECT_EQ(records_erased_, 0);
+  r = Call("GET", "/api/v1/audit/records/" + std::to_string(index), &auditor);
+  EXPECT_FALSE(Body(r)["erased"].get<bool>());
+  r = Call("GET", "/api/v1/audit/erasure-requests?state=finished", &auditor);
+  EXPECT_EQ(r.status, 400);
 }
 
 TEST_F(ApiRoutesTest, AdminEventsArePagedNewestFirst) {

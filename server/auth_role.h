@@ -12,7 +12,7 @@ namespace sekisho::server {
 enum class Role {
   kSecurityAdmin,  // doors, levels, users, credentials; reads staff
   kHr,             // staff records and their credentials
-  kAuditor,        // the audit log and the admin events, read only
+  kAuditor,        // the audit log and the admin events, read only; decides erasure requests
   kStaff,          // self-service: the caller's own credentials
 };
 

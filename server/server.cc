@@ -58,6 +58,13 @@ Result<std::unique_ptr<Server>> Server::Create(ServerSite& site, const ServerOpt
       .secure_cookie = !options.plain_http,
       .events = &site.events(),
       .checkpoint_key = &site.audit_key(),
+      .erasures = &site.erasures(),
+      .records_erased =
+          [self] {
+            if (Status indexed = self->IndexEvents(); !indexed.ok()) {
+              spdlog::error("door events not yet indexed: {}", indexed.ToString());
+            }
+          },
   });
   s->gate_routes_.reset(new GateRoutesContext{
       .gates = site.gates(),

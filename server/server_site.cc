@@ -38,9 +38,9 @@ Result<bool> EnsureServerCertificates(const std::filesystem::path& root,
   std::filesystem::create_directories(tls, ec);
   if (ec) return UnavailableError("cannot create " + tls.string() + ": " + ec.message());
   ::chmod(tls.c_str(), 0700);
-  ASSIGN_OR_RETURN(net::CertifiedKey ca,
-                   net::CreateCertificateAuthority("Sekisho server CA",
-                                                   std::chrono::hours(24 * 365 * 10)));
+  ASSIGN_OR_RETURN(
+      net::CertifiedKey ca,
+      net::CreateCertificateAuthority("Sekisho server CA", std::chrono::hours(24 * 365 * 10)));
   ASSIGN_OR_RETURN(net::CertifiedKey server, net::IssueServerCertificate(ca, names));
   RETURN_IF_ERROR(WriteSecretFile(tls / kCaKeyFile, ca.key_pem.view(), kCaKeyKind));
   RETURN_IF_ERROR(WriteSecretFile(tls / kServerKeyFile, server.key_pem.view(), kServerKeyKind));
@@ -105,6 +105,11 @@ Result<std::unique_ptr<ServerSite>> ServerSite::Open(const std::filesystem::path
   auto users = UserStore::Open(org_dir / kUserStoreFileName, clock, options.password_params);
   if (!users.ok()) return users.status().WithContext((org_dir / kUserStoreFileName).string());
   site->users_ = std::move(users).value();
+  auto erasures = ErasureRequestStore::Open(org_dir / kErasureRequestFileName, clock);
+  if (!erasures.ok()) {
+    return erasures.status().WithContext((org_dir / kErasureRequestFileName).string());
+  }
+  site->erasures_ = std::move(erasures).value();
   ASSIGN_OR_RETURN(Ed25519PrivateKey snapshot_key,
                    LoadOrCreateSnapshotKey(org_dir / kSnapshotKeyFile, random));
   site->snapshot_key_.emplace(std::move(snapshot_key));

@@ -1,7 +1,8 @@
 // ServerSite: everything a server of one organisation opens in its data directory (docs/formats/
 // data-directory.md "Server files"): the registry, K_org, the audit log and its checkpoint key, the
-// site store, the gate store, the door events' index, the users, the snapshot signing key and the
-// server's TLS certificate authority. The TLS files and the snapshot key are created on first use.
+// site store, the gate store, the door events' index, the users, the erasure requests, the snapshot
+// signing key and the server's TLS certificate authority. The TLS files and the snapshot key are
+// created on first use.
 #pragma once
 
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "identity/org_key.h"
 #include "net/certificate_authority.h"
 #include "server/auth_user_store.h"
+#include "server/erasure_requests.h"
 #include "server/event_index.h"
 #include "server/gate_store.h"
 #include "server/locked_audit_log.h"
@@ -72,6 +74,8 @@ class ServerSite {
   site::SiteStore& sites() { return *sites_; }
   GateStore& gates() { return *gates_; }
   UserStore& users() { return *users_; }
+  // Erasure requests, erasures.db in the organisation's folder.
+  ErasureRequestStore& erasures() { return *erasures_; }
   const Ed25519PrivateKey& snapshot_key() const { return *snapshot_key_; }
   const net::CertifiedKey& ca() const { return ca_; }
   std::filesystem::path tls_path(std::string_view file) const {
@@ -96,6 +100,7 @@ class ServerSite {
   std::unique_ptr<site::SiteStore> sites_;
   std::unique_ptr<GateStore> gates_;
   std::unique_ptr<UserStore> users_;
+  std::unique_ptr<ErasureRequestStore> erasures_;
   std::optional<Ed25519PrivateKey> snapshot_key_;
   net::CertifiedKey ca_;
 };

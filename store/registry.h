@@ -90,6 +90,14 @@ class Registry {
                                      std::optional<TimePoint> valid_until,
                                      std::string_view actor) = 0;
 
+  // Replaces the display name and/or department (StaffDetailsChange: an unset field is kept),
+  // with a kStaffUpdated event naming the fields changed (never their values); fields that already
+  // hold the given value are not changed, and a change of nothing writes nothing. The staff number
+  // cannot be changed: it is the key HR finds a person by. kInvalidArgument as
+  // ValidateStaffDetailsChange (the creation rules); kNotFound for an unknown staff member.
+  virtual Status UpdateStaffDetails(OrganisationId org, StaffId id,
+                                    const StaffDetailsChange& change, std::string_view actor) = 0;
+
   // --- Credentials ---------------------------------------------------------------------------
 
   // Enrols a credential for a staff member (active, enrolled_by = actor) together with its

@@ -423,6 +423,86 @@ TEST_P(RegistryConformanceTest, UpdatesStaffValidity) {
               StatusIs(StatusCode::kNotFound));
 }
 
+TEST_P(RegistryConformanceTest, UpdatesStaffDetails) {
+  ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff colleague,
+                       registry().AddStaff(org.id, Person(2, clock_.Now()), kHr));
+  clock_.Advance(hours(1));
+
+  // Only the department: the name is kept, the event names the field but not its value.
+  ASSERT_THAT(registry().UpdateStaffDetails(org.id, staff.id, {std::nullopt, "Finance"}, kHr),
+              IsOk());
+  ASSERT_OK_AND_ASSIGN(Staff updated, registry().GetStaff(org.id, staff.id));
+  Staff expected = staff;
+  expected.department = "Finance";
+  EXPECT_EQ(updated, expected);
+  std::vector<AdminEvent> events = Events(registry(), org.id);
+  ASSERT_THAT(events, SizeIs(4));
+  EXPECT_EQ(events[0].action, AdminAction::kStaffUpdated);
+  EXPECT_EQ(events[0].actor, kHr);
+  EXPECT_EQ(events[0].staff, staff.id);
+  EXPECT_EQ(events[0].credential, std::nullopt);
+  EXPECT_EQ(events[0].at, TruncateToMillis(clock_.Now()));
+  EXPECT_EQ(events[0].detail, "department changed");
+
+  // Both; the department may become empty. The staff number and everything else stay.
+  ASSERT_THAT(registry().UpdateStaffDetails(org.id, staff.id, {"Hanako Sato", ""}, kSecurity),
+              IsOk());
+  ASSERT_OK_AND_ASSIGN(updated, registry().GetStaff(org.id, staff.id));
+  expected.display_name = "Hanako Sato";
+  expected.department = "";
+  EXPECT_EQ(updated, expected);
+  ASSERT_OK_AND_ASSIGN(const Staff by_number,
+                       registry().FindStaffByNumber(org.id, staff.staff_number));
+  EXPECT_EQ(by_number, expected);
+  events = Events(registry(), org.id);
+  ASSERT_THAT(events, SizeIs(5));
+  EXPECT_EQ(events[0].actor, kSecurity);
+  EXPECT_EQ(events[0].detail, "display name, department changed");
+  // The colleague is untouched.
+  ASSERT_OK_AND_ASSIGN(const Staff other, registry().GetStaff(org.id, colleague.id));
+  EXPECT_EQ(other, colleague);
+
+  // Values already held write nothing.
+  ASSERT_THAT(registry().UpdateStaffDetails(org.id, staff.id, {"Hanako Sato", ""}, kHr), IsOk());
+  EXPECT_THAT(Events(registry(), org.id), SizeIs(5));
+}
+
+TEST_P(RegistryConformanceTest, RefusesBadStaffDetailsWithTheCreationRules) {
+  ASSERT_OK_AND_ASSIGN(const Organisation org, registry().CreateOrganisation("Ministry A", kHr));
+  ASSERT_OK_AND_ASSIGN(const Organisation other, registry().CreateOrganisation("Agency B", kHr));
+  ASSERT_OK_AND_ASSIGN(const Staff staff,
+                       registry().AddStaff(org.id, Person(1, clock_.Now()), kHr));
+  ASSERT_OK_AND_ASSIGN(const Contents before, ReadContents(registry()));
+
+  EXPECT_THAT(registry().UpdateStaffDetails(org.id, staff.id, {"", std::nullopt}, kHr),
+              StatusIs(StatusCode::kInvalidArgument, "display name is empty"));
+  EXPECT_THAT(registry().UpdateStaffDetails(
+                  org.id, staff.id, {std::string(kMaxPersonTextLength + 1, 'n'), "Finance"}, kHr),
+              StatusIs(StatusCode::kInvalidArgument, "display name is longer than 200 bytes"));
+  EXPECT_THAT(
+      registry().UpdateStaffDetails(
+          org.id, staff.id, {std::nullopt, std::string(kMaxPersonTextLength + 1, 'd')}, kHr),
+      StatusIs(StatusCode::kInvalidArgument, "department is longer than 200 bytes"));
+  EXPECT_THAT(registry().UpdateStaffDetails(org.id, staff.id, {"Hanako\nSato", std::nullopt}, kHr),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("control character")));
+  EXPECT_THAT(registry().UpdateStaffDetails(org.id, staff.id, {std::nullopt, "123456789012"}, kHr),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("Individual Number")));
+  EXPECT_THAT(registry().UpdateStaffDetails(org.id, staff.id, {}, kHr),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("nothing to change")));
+  EXPECT_THAT(registry().UpdateStaffDetails(org.id, staff.id, {"Hanako Sato", std::nullopt}, ""),
+              StatusIs(StatusCode::kInvalidArgument, "actor is empty"));
+  EXPECT_THAT(registry().UpdateStaffDetails(org.id, StaffId(99), {"Hanako Sato", "X"}, kHr),
+              StatusIs(StatusCode::kNotFound));
+  // A staff member of another organisation is not found there.
+  EXPECT_THAT(registry().UpdateStaffDetails(other.id, staff.id, {"Hanako Sato", "X"}, kHr),
+              StatusIs(StatusCode::kNotFound));
+  ASSERT_OK_AND_ASSIGN(const Contents after, ReadContents(registry()));
+  EXPECT_EQ(after, before);
+}
+
 // --- Credentials ---------------------------------------------------------------------------------
 
 TEST_P(RegistryConformanceTest, EnrolsAndFindsCredentials) {
@@ -760,6 +840,8 @@ TEST_P(RegistryConformanceTest, AFailedEventWriteUndoesTheWholeChange) {
   EXPECT_THAT(registry().UpdateStaffStatus(org.id, leaver.id, StaffStatus::kLeft, kHr),
               ::testing::Not(IsOk()));
   EXPECT_THAT(registry().UpdateStaffValidity(org.id, staff.id, clock_.Now(), std::nullopt, kHr),
+              ::testing::Not(IsOk()));
+  EXPECT_THAT(registry().UpdateStaffDetails(org.id, staff.id, {"Renamed", "Finance"}, kHr),
               ::testing::Not(IsOk()));
   EXPECT_THAT(registry().AddCredential(org.id, staff.id, Jpki(3, clock_.Now()), kHr),
               ::testing::Not(IsOk()));

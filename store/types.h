@@ -134,6 +134,14 @@ struct Staff {
   friend bool operator==(const Staff&, const Staff&) = default;
 };
 
+// A change of what HR may edit after creation (Registry::UpdateStaffDetails): each field that is
+// set replaces the stored value, an unset one is kept. The staff number is not here: it is the key
+// HR finds people by and cannot be changed.
+struct StaffDetailsChange {
+  std::optional<std::string> display_name;  // required text when set (as in NewStaff)
+  std::optional<std::string> department;    // may be set to empty
+};
+
 // What enrolment (or a badge issuance) produces for one card. Nothing read from the card is kept
 // but these keyed values and the certificate's expiry.
 struct NewCredential {
@@ -161,7 +169,7 @@ struct Credential {
 };
 
 // One administrative action. `detail` is free text that must hold no personal or card data:
-// the registry's own details name only statuses, kinds, ids and counts.
+// the registry's own details name only statuses, kinds, ids, counts and which fields changed.
 struct NewAdminEvent {
   AdminAction action = AdminAction::kStaffUpdated;
   std::optional<StaffId> staff;

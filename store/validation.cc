@@ -64,15 +64,31 @@ Status ValidateValidity(TimePoint valid_from, std::optional<TimePoint> valid_unt
   return OkStatus();
 }
 
+Status ValidateDisplayName(std::string_view display_name) {
+  return ValidateText("display name", display_name, kMaxPersonTextLength, true, true);
+}
+
+Status ValidateDepartment(std::string_view department) {
+  return ValidateText("department", department, kMaxPersonTextLength, false, true);
+}
+
 Status ValidateNewStaff(const NewStaff& staff) {
   if (staff.staff_ref == StaffRef()) return InvalidArgumentError("staff reference is all zero");
   // Staff numbers are the organisation's own scheme, which may have 12 digits: not free text.
   RETURN_IF_ERROR(
       ValidateText("staff number", staff.staff_number, kMaxStaffNumberLength, true, false));
-  RETURN_IF_ERROR(
-      ValidateText("display name", staff.display_name, kMaxPersonTextLength, true, true));
-  RETURN_IF_ERROR(ValidateText("department", staff.department, kMaxPersonTextLength, false, true));
+  RETURN_IF_ERROR(ValidateDisplayName(staff.display_name));
+  RETURN_IF_ERROR(ValidateDepartment(staff.department));
   return ValidateValidity(staff.valid_from, staff.valid_until);
+}
+
+Status ValidateStaffDetailsChange(const StaffDetailsChange& change) {
+  if (!change.display_name && !change.department) {
+    return InvalidArgumentError("nothing to change: neither display name nor department is set");
+  }
+  if (change.display_name) RETURN_IF_ERROR(ValidateDisplayName(*change.display_name));
+  if (change.department) RETURN_IF_ERROR(ValidateDepartment(*change.department));
+  return OkStatus();
 }
 
 Status ValidateNewCredential(const NewCredential& credential) {

@@ -40,8 +40,15 @@ Status ValidateActor(std::string_view actor);
 Status ValidateStatusReason(std::string_view reason);
 // valid_until, when set, must be later than valid_from.
 Status ValidateValidity(TimePoint valid_from, std::optional<TimePoint> valid_until);
+// A staff member's display name (required) and department (may be empty): at most
+// kMaxPersonTextLength bytes, no control character, no 12-digit run (free text).
+Status ValidateDisplayName(std::string_view display_name);
+Status ValidateDepartment(std::string_view department);
 // staff_ref not all zero; staff_number, display_name required; department optional.
 Status ValidateNewStaff(const NewStaff& staff);
+// The creation rules of ValidateNewStaff for each field that is set (display name required when
+// set, department optional); kInvalidArgument "nothing to change" when neither is set.
+Status ValidateStaffDetailsChange(const StaffDetailsChange& change);
 // pseudonym of 32 bytes; keyed_serial of 32 bytes when set and required for kJpki (every JPKI
 // certificate has an issuer and serial).
 Status ValidateNewCredential(const NewCredential& credential);

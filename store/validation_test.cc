@@ -82,6 +82,40 @@ TEST(ValidateNewStaffTest, NamesTheFieldThatIsWrong) {
   EXPECT_THAT(ValidateNewStaff(s), StatusIs(StatusCode::kInvalidArgument));
 }
 
+TEST(ValidateDisplayNameTest, RequiredBoundedFreeText) {
+  EXPECT_THAT(ValidateDisplayName("Hanako Yamada"), IsOk());
+  EXPECT_THAT(ValidateDisplayName(std::string(kMaxPersonTextLength, 'a')), IsOk());
+  EXPECT_THAT(ValidateDisplayName(""),
+              StatusIs(StatusCode::kInvalidArgument, "display name is empty"));
+  EXPECT_THAT(ValidateDisplayName(std::string(kMaxPersonTextLength + 1, 'a')),
+              StatusIs(StatusCode::kInvalidArgument, "display name is longer than 200 bytes"));
+  EXPECT_THAT(ValidateDisplayName("No 123456789012"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("12-digit")));
+  EXPECT_THAT(ValidateDepartment(""), IsOk());
+  EXPECT_THAT(ValidateDepartment(std::string(kMaxPersonTextLength + 1, 'a')),
+              StatusIs(StatusCode::kInvalidArgument, "department is longer than 200 bytes"));
+  EXPECT_THAT(ValidateDepartment("A\x7f"),
+              StatusIs(StatusCode::kInvalidArgument, "department contains a control character"));
+}
+
+TEST(ValidateStaffDetailsChangeTest, AppliesTheCreationRulesToTheFieldsSet) {
+  EXPECT_THAT(ValidateStaffDetailsChange({"Hanako Sato", std::nullopt}), IsOk());
+  EXPECT_THAT(ValidateStaffDetailsChange({std::nullopt, ""}), IsOk());  // department cleared
+  EXPECT_THAT(ValidateStaffDetailsChange({"Hanako Sato", "Finance"}), IsOk());
+  EXPECT_THAT(ValidateStaffDetailsChange({}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("nothing to change")));
+  EXPECT_THAT(ValidateStaffDetailsChange({"", std::nullopt}),
+              StatusIs(StatusCode::kInvalidArgument, "display name is empty"));
+  EXPECT_THAT(ValidateStaffDetailsChange({std::string(kMaxPersonTextLength + 1, 'a'), "Finance"}),
+              StatusIs(StatusCode::kInvalidArgument, "display name is longer than 200 bytes"));
+  EXPECT_THAT(ValidateStaffDetailsChange({std::string(kMaxPersonTextLength, 'a'), "Finance"}),
+              IsOk());
+  EXPECT_THAT(ValidateStaffDetailsChange({"Hanako Sato", "Dept\t"}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("department")));
+  EXPECT_THAT(ValidateStaffDetailsChange({std::nullopt, "Room 123456789012"}),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("12-digit")));
+}
+
 TEST(ValidateNewCredentialTest, ChecksSizesAndTheSerialOfJpki) {
   EXPECT_THAT(ValidateNewCredential(ValidJpki()), IsOk());
   NewCredential c = ValidJpki();

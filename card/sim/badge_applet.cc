@@ -213,6 +213,12 @@ ResponseApdu BadgeApplet::ManageSecurityEnvironment(const CommandApdu& c) {
         return Sw(StatusWord::kReferencedDataNotFound);
       }
       stage_ = Stage::kPaceSetUp;
+      // A PIN that has been tried wrongly: the warning 63Cx (x tries left; ISO/IEC 7816-4:2020
+      // §5.6, TR-03110-3 App. B.11.1) with the command carried out, so that a terminal learns the
+      // tries before spending one (DESIGN.md P6).
+      if (password_kind_ == badge::PacePassword::kPin && profile_.pin_tries < kMaxBadgePinTries) {
+        return Sw(static_cast<std::uint16_t>(0x63C0 | profile_.pin_tries));
+      }
       return Sw(StatusWord::kOk);
     }
     case badge::kMseSetDst: {

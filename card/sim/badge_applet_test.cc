@@ -14,6 +14,7 @@
 #include "card/counting_channel.h"
 #include "card/mynumber_card.h"
 #include "card/sim/sim_channel.h"
+#include "card/sim/test_badge_pace.h"
 #include "card/tlv.h"
 
 namespace sekisho::card::sim {
@@ -28,10 +29,6 @@ using ::testing::HasSubstr;
 
 constexpr badge::Date kToday{std::chrono::year(2026), std::chrono::November, std::chrono::day(28)};
 constexpr char kCan[] = "123456";
-
-badge::Date Plus(badge::Date d, int n) {
-  return badge::Date(std::chrono::sys_days(d) + std::chrono::days(n));
-}
 
 // Wraps a channel: records every command and can corrupt one of them.
 class TappedChannel final : public CardChannel {
@@ -150,9 +147,9 @@ TEST_F(BadgeAppletTest, BadgesOfABatchAreIndistinguishableBeforeTerminalAuthenti
   // A terminal whose certificate the badges refuse (expired at the card's date) and a terminal
   // of a foreign CVCA: neither gets past TA, and neither can tell the badges apart.
   badge::EcKeyPair expired_key;
-  const badge::CvCertificate expired =
-      badge::testing::IssueTestTerminal(*org_a_, "JPORGATM010", Plus(kToday, -5), Plus(kToday, -1),
-                                        badge::rights::kGate, &expired_key);
+  const badge::CvCertificate expired = badge::testing::IssueTestTerminal(
+      *org_a_, "JPORGATM010", badge::testing::AddDays(kToday, -5),
+      badge::testing::AddDays(kToday, -1), badge::rights::kGate, &expired_key);
   const TerminalCredentials refused[] = {
       Credentials(org_a_->dv.der(), expired.der(), expired_key, *sector_a_),
       Credentials(*org_b_, *sector_b_)};
@@ -275,7 +272,7 @@ TEST_F(BadgeAppletTest, ForeignTerminalIsRefused) {
                                            .role = badge::CvRole::kDvOfficial,
                                            .rights = badge::rights::kGate,
                                            .effective = kToday,
-                                           .expiration = Plus(kToday, 30),
+                                           .expiration = badge::testing::AddDays(kToday, 30),
                                            .public_point = org_b_->dv_key.public_point},
                                           org_b_->cvca_key.private_pkcs8);
   ASSERT_THAT(forged, IsOk());
@@ -300,13 +297,14 @@ TEST_F(BadgeAppletTest, TerminalWithoutTheRiRightGetsNoIdentifier) {
   auto applet = NewApplet();
   badge::EcKeyPair key;
   const badge::CvCertificate no_ri = badge::testing::IssueTestTerminal(
-      *org_a_, "JPORGATM011", kToday, Plus(kToday, 1), badge::rights::kCanAllowed, &key);
+      *org_a_, "JPORGATM011", kToday, badge::testing::AddDays(kToday, 1),
+      badge::rights::kCanAllowed, &key);
   EXPECT_THAT(Read(*applet, Credentials(org_a_->dv.der(), no_ri.der(), key, *sector_a_)),
               StatusIs(StatusCode::kPermissionDenied,
                        AllOf(HasSubstr("restricted identification"), HasSubstr("6982"))));
-  const badge::CvCertificate no_can =
-      badge::testing::IssueTestTerminal(*org_a_, "JPORGATM012", kToday, Plus(kToday, 1),
-                                        badge::rights::kRestrictedIdentification, &key);
+  const badge::CvCertificate no_can = badge::testing::IssueTestTerminal(
+      *org_a_, "JPORGATM012", kToday, badge::testing::AddDays(kToday, 1),
+      badge::rights::kRestrictedIdentification, &key);
   EXPECT_THAT(Read(*applet, Credentials(org_a_->dv.der(), no_can.der(), key, *sector_a_)),
               StatusIs(StatusCode::kPermissionDenied, HasSubstr("6982")));
 }
@@ -332,48 +330,48 @@ TEST_F(BadgeAppletTest, BadgePinCountsWrongTriesAndResetsOnSuccess) {
               StatusIs(StatusCode::kUnauthenticated, HasSubstr("6983")));
 }
 
-// Drives PACE by hand and returns the terminal's SM session, to send what BadgeTerminal never
-// sends (malformed certificates, commands out of order).
-badge::SmSession EstablishPace(SimChannel& channel) {
-  auto send = [&](const CommandApdu& c) {
-    return ResponseApdu::Parse(channel.Transmit(c.Encode().value()).value()).value();
+// DESIGN.md P6: MSE:SET AT for the PIN tells a terminal the tries left (63Cx, a warning: the
+// command is carried out) before it spends one; a fresh PIN answers 9000, a blocked one 6983.
+TEST_F(BadgeAppletTest, MseSetAtForThePinReportsTheTriesLeft) {
+  auto applet = NewApplet({}, "246810");
+  auto set_at_pin = [&] {
+    SimChannel channel(*applet);
+    EXPECT_TRUE(
+        ResponseApdu::Parse(channel
+                                .Transmit(CommandApdu{
+                                    .cla = 0,
+                                    .ins = 0xA4,
+                                    .p1 = 0x04,
+                                    .p2 = 0x0C,
+                                    .data = Bytes(badge::kBadgeAid.begin(), badge::kBadgeAid.end())}
+                                              .Encode()
+                                              .value())
+                                .value())
+            .value()
+            .ok());
+    Bytes mse = card::EncodeTlv(0x80, badge::ProtocolOid(badge::EacProtocol::kPace));
+    Append(mse, card::EncodeTlv(0x83, Bytes{0x03}));
+    const Bytes raw =
+        channel
+            .Transmit(CommandApdu{.cla = 0, .ins = 0x22, .p1 = 0xC1, .p2 = 0xA4, .data = mse}
+                          .Encode()
+                          .value())
+            .value();
+    return ReadU16(raw[0], raw[1]);
   };
-  auto field = [](const ResponseApdu& r, std::uint32_t tag) {
-    auto outer = card::ParseTlv(r.data, card::TlvMode::kStrict).value();
-    auto children = card::ParseChildren(outer, card::TlvMode::kStrict).value();
-    const card::Tlv* t = card::FindTag(children, tag);
-    return t == nullptr ? Bytes{} : Bytes(t->value.begin(), t->value.end());
-  };
-  auto ga = [&](std::uint8_t cla, std::uint32_t tag, const Bytes& value) {
-    Bytes inner = value.empty() && tag == 0 ? Bytes{} : card::EncodeTlv(tag, value);
-    return send({.cla = cla,
-                 .ins = 0x86,
-                 .p1 = 0,
-                 .p2 = 0,
-                 .data = card::EncodeTlv(0x7C, inner),
-                 .ne = 256});
-  };
-  EXPECT_TRUE(send({.cla = 0,
-                    .ins = 0xA4,
-                    .p1 = 0x04,
-                    .p2 = 0x0C,
-                    .data = Bytes(badge::kBadgeAid.begin(), badge::kBadgeAid.end())})
-                  .ok());
-  const ResponseApdu access = send({.cla = 0, .ins = 0xB0, .p1 = 0x9C, .p2 = 0, .ne = 256});
-  auto eac = badge::EacTerminal::Create(access.data).value();
-  Bytes mse = card::EncodeTlv(0x80, badge::ProtocolOid(badge::EacProtocol::kPace));
-  Append(mse, card::EncodeTlv(0x83, Bytes{0x02}));
-  EXPECT_TRUE(send({.cla = 0, .ins = 0x22, .p1 = 0xC1, .p2 = 0xA4, .data = mse}).ok());
-  const SecretBytes can{std::string_view(kCan)};
-  const Bytes nonce = field(ga(0x10, 0, {}), 0x80);
-  const Bytes chip_map =
-      field(ga(0x10, 0x81, eac->PaceMapping(can, PacePassword::kCan, nonce).value()), 0x82);
-  const Bytes chip_eph = field(ga(0x10, 0x83, eac->PaceKeyAgreement(chip_map).value()), 0x84);
-  const Bytes chip_token = field(ga(0x00, 0x85, eac->PaceToken(chip_eph).value()), 0x86);
-  EXPECT_THAT(eac->PaceVerify(chip_token), IsOk());
-  return badge::SmSession::Create(eac->PaceKeys().value()).value();
+  const TerminalCredentials credentials = Credentials(*org_a_, *sector_a_);
+  EXPECT_EQ(set_at_pin(), 0x9000);
+  EXPECT_FALSE(Read(*applet, credentials, "000000", PacePassword::kPin).ok());
+  EXPECT_EQ(set_at_pin(), 0x63C2);
+  EXPECT_FALSE(Read(*applet, credentials, "000000", PacePassword::kPin).ok());
+  EXPECT_EQ(set_at_pin(), 0x63C1);
+  EXPECT_EQ(applet->profile().pin_tries, 1);  // asking spends nothing
+  EXPECT_FALSE(Read(*applet, credentials, "000000", PacePassword::kPin).ok());
+  EXPECT_EQ(set_at_pin(), 0x6983);
 }
 
+// PACE by hand (testing::EstablishBadgePace), to send what BadgeTerminal never sends (malformed
+// certificates, commands out of order).
 std::uint16_t SendProtected(SimChannel& channel, badge::SmSession& sm, const CommandApdu& c) {
   const Bytes raw = channel.Transmit(sm.WrapCommand(c).value()).value();
   if (raw.size() == 2) return ReadU16(raw[0], raw[1]);
@@ -383,7 +381,7 @@ std::uint16_t SendProtected(SimChannel& channel, badge::SmSession& sm, const Com
 TEST_F(BadgeAppletTest, CardSideStatusWordsAfterPace) {
   auto applet = NewApplet();
   SimChannel channel(*applet);
-  badge::SmSession sm = EstablishPace(channel);
+  badge::SmSession sm = testing::EstablishBadgePace(channel, kCan);
   const CommandApdu dst_unknown{.cla = 0,
                                 .ins = 0x22,
                                 .p1 = 0x81,
@@ -426,7 +424,7 @@ TEST_F(BadgeAppletTest, CardSideStatusWordsAfterPace) {
 TEST_F(BadgeAppletTest, TruncatedProtectedCommandIs6988) {
   auto applet = NewApplet();
   SimChannel channel(*applet);
-  badge::SmSession sm = EstablishPace(channel);
+  badge::SmSession sm = testing::EstablishBadgePace(channel, kCan);
   const Bytes wrapped =
       sm.WrapCommand({.cla = 0, .ins = 0xB0, .p1 = 0x9C, .p2 = 0, .ne = 256}).value();
   EXPECT_EQ(channel.Transmit(ByteView(wrapped).first(wrapped.size() - 4)).value(),
@@ -440,7 +438,6 @@ TEST_F(BadgeAppletTest, WrongAidIsNotFound) {
             (Bytes{0x6A, 0x82}));
 }
 
-
 TEST_F(BadgeAppletTest, WholeSequencePassesTheGateFirewall) {
   auto applet = NewApplet();
   SimChannel sim(*applet);
@@ -450,9 +447,9 @@ TEST_F(BadgeAppletTest, WholeSequencePassesTheGateFirewall) {
   BadgeTerminal terminal(**firewall, credentials);
   auto id = terminal.ReadIdentifier(SecretBytes(std::string_view(kCan)), PacePassword::kCan);
   ASSERT_THAT(id, IsOk());
-  EXPECT_EQ(*id, badge::RestrictedIdentifier(applet->profile().ri_private_pkcs8,
-                                             sector_a_->public_point)
-                     .value());
+  EXPECT_EQ(*id,
+            badge::RestrictedIdentifier(applet->profile().ri_private_pkcs8, sector_a_->public_point)
+                .value());
   EXPECT_EQ((*firewall)->stats().refused, 0u);
   EXPECT_GE((*firewall)->stats().allowed, 19u);
 }
@@ -468,14 +465,14 @@ TEST_F(BadgeAppletTest, GateFirewallRefusesWhatTheBadgeRuleDoesNotName) {
   ASSERT_EQ((*firewall)->Transmit(select_badge).value(), (Bytes{0x90, 0x00}));
   const std::uint64_t reached = counted.counts().commands;
   const char* refused[] = {
-      "00 A4 02 0C 02 00 1A",        // SELECT EF of the JPKI signature key
-      "00 B0 9D 00 00",              // EF.CardSecurity in clear
-      "00 B0 81 00 00",              // another file by SFI under the badge AID
-      "0C B0 9C 00 00",              // EF.CardAccess with the protected class
-      "00 CA 01 01 00",              // GET DATA: not listed
-      "0C 24 00 80 00",              // CHANGE REFERENCE DATA, protected: not listed
-      "0C 22 C1 A4 00",              // MSE:SET AT for PACE with the wrong class
-      "00 86 00 01 02 7C 00",        // GENERAL AUTHENTICATE with another P2
+      "00 A4 02 0C 02 00 1A",  // SELECT EF of the JPKI signature key
+      "00 B0 9D 00 00",        // EF.CardSecurity in clear
+      "00 B0 81 00 00",        // another file by SFI under the badge AID
+      "0C B0 9C 00 00",        // EF.CardAccess with the protected class
+      "00 CA 01 01 00",        // GET DATA: not listed
+      "0C 24 00 80 00",        // CHANGE REFERENCE DATA, protected: not listed
+      "0C 22 C1 A4 00",        // MSE:SET AT for PACE with the wrong class
+      "00 86 00 01 02 7C 00",  // GENERAL AUTHENTICATE with another P2
   };
   for (const char* hex : refused) {
     EXPECT_THAT((*firewall)->Transmit(FromHex(hex).value()),

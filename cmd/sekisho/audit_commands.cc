@@ -12,6 +12,7 @@
 #include "access/data_dir.h"
 #include "audit/audit_log.h"
 #include "audit/key_file.h"
+#include "audit/log_directory.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "cmd/sekisho/command.h"
@@ -32,6 +33,7 @@ struct AuditSession {
   std::unique_ptr<SystemClock> clock = std::make_unique<SystemClock>();
   std::unique_ptr<OsRandom> random = std::make_unique<OsRandom>();
   std::optional<Ed25519PrivateKey> key;
+  std::size_t retired_keys = 0;
   std::unique_ptr<AuditLog> log;
 };
 
@@ -41,22 +43,21 @@ Result<AuditSession> OpenAudit(const DataOptions& o, bool create) {
   AuditSession s;
   ASSIGN_OR_RETURN(s.dir, access::DataDir::Open(o.data));
   LogToDataDir(*s.dir);
-  const std::filesystem::path key_path = s.dir->root() / audit::kCheckpointKeyFileName;
   const std::filesystem::path log_path = s.dir->root() / audit::kAuditLogFileName;
-  if (create) {
-    ASSIGN_OR_RETURN(s.key, LoadAuditKey(*s.dir, *s.random));
-  } else {
-    if (!std::filesystem::exists(log_path)) {
-      return NotFoundError("the data directory " + o.data +
-                           " has no audit log yet; append a record or make a checkpoint first");
-    }
-    ASSIGN_OR_RETURN(s.key, audit::ReadCheckpointKeyFile(key_path));
+  if (!create && !std::filesystem::exists(log_path)) {
+    return NotFoundError("the data directory " + o.data +
+                         " has no audit log yet; append a record or make a checkpoint first");
   }
+  // The current key, created with the log; the retired ones its earlier checkpoints name.
+  ASSIGN_OR_RETURN(audit::LogKeys keys, audit::LoadLogKeys(s.dir->root(), *s.random));
   AuditLog::Options options;
   options.database.busy_timeout = s.dir->config().busy_timeout;
-  auto log = AuditLog::Open(log_path, audit::LogOriginForKey(s.key->public_key()),
-                            s.key->public_key(), *s.random, *s.clock, options);
+  options.retired_keys = keys.retired;
+  s.retired_keys = keys.retired.size();
+  auto log = AuditLog::Open(log_path, keys.origin, keys.current.public_key(), *s.random, *s.clock,
+                            options);
   if (!log.ok()) return log.status();
+  s.key.emplace(std::move(keys.current));
   s.log = std::move(log).value();
   return s;
 }
@@ -70,10 +71,7 @@ std::string Printable(ByteView record) {
 }
 
 std::string KeyIdHex(const AuditSession& s) {
-  char buf[9];
-  std::snprintf(buf, sizeof buf, "%08x",
-                audit::CheckpointKeyId(s.log->origin(), s.key->public_key()));
-  return buf;
+  return audit::KeyIdHex(audit::CheckpointKeyId(s.log->origin(), s.key->public_key()));
 }
 
 struct AppendOptions {
@@ -132,6 +130,10 @@ Status Verify(const AuditOptions& o) {
   std::printf("audit log:   %s (%s, key ID %s)\n",
               (s.dir->root() / audit::kAuditLogFileName).c_str(), s.log->origin().c_str(),
               KeyIdHex(s).c_str());
+  if (s.retired_keys > 0) {
+    std::printf("retired:     %zu earlier key(s) (audit-key.retired), their checkpoints verified\n",
+                s.retired_keys);
+  }
   std::printf("records:     %llu (%llu erased, their leaf hashes kept)\n",
               static_cast<unsigned long long>(report.tree_size),
               static_cast<unsigned long long>(report.erased));
@@ -152,6 +154,32 @@ Status Verify(const AuditOptions& o) {
     std::printf("checkpoints: none yet (`sekisho audit checkpoint`)\n");
   }
   std::printf("verified:    every record, leaf hash and stored node recomputed from the leaves\n");
+  return OkStatus();
+}
+
+Status RotateKey(const AuditOptions& o) {
+  ASSIGN_OR_RETURN(access::DataDir dir, access::DataDir::Open(o.data.data));
+  LogToDataDir(dir);
+  SystemClock clock;
+  OsRandom random;
+  AuditLog::Options options;
+  options.database.busy_timeout = dir.config().busy_timeout;
+  ASSIGN_OR_RETURN(const audit::KeyRotation rotation,
+                   audit::RotateLogKey(dir.root(), random, clock, o.data.actor, options));
+  std::printf(
+      "rotated:     checkpoint key %s -> %s\n"
+      "handover:    record %llu names the new key; the old key signed the checkpoint of %llu "
+      "records that covers it\n"
+      "first:       checkpoint of %llu records signed by the new key\n",
+      audit::KeyIdHex(rotation.previous_key_id).c_str(),
+      audit::KeyIdHex(rotation.new_key_id).c_str(),
+      static_cast<unsigned long long>(rotation.record),
+      static_cast<unsigned long long>(rotation.last_by_previous.checkpoint.tree_size),
+      static_cast<unsigned long long>(rotation.first_by_new.checkpoint.tree_size));
+  std::fputs(rotation.first_by_new.text.c_str(), stdout);
+  spdlog::info("audit checkpoint key {} replaced by {} (record {}) by {}",
+               audit::KeyIdHex(rotation.previous_key_id), audit::KeyIdHex(rotation.new_key_id),
+               rotation.record, o.data.actor);
   return OkStatus();
 }
 
@@ -242,6 +270,14 @@ void RegisterAuditCommands(CLI::App& app, Action& action) {
       "verify", "Check the whole log: every record, node and checkpoint, and their consistency");
   AddDataOptions(verify, v->data, /*with_org=*/false);
   verify->callback([&action, v] { action = [v] { return Verify(*v); }; });
+
+  auto r = std::make_shared<AuditOptions>();
+  CLI::App* rotate = audit->add_subcommand(
+      "rotate-key",
+      "Replace the checkpoint key: the old key signs a checkpoint covering a record that names the "
+      "new one, and stays listed for verifying its checkpoints (stop `sekisho serve` first)");
+  AddDataOptions(rotate, r->data, /*with_org=*/false);
+  rotate->callback([&action, r] { action = [r] { return RotateKey(*r); }; });
 
   auto p = std::make_shared<RecordOptions>();
   CLI::App* proof = audit->add_subcommand(

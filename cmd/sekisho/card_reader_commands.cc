@@ -1,10 +1,12 @@
 // `sekisho card readers | inspect | authenticate`: real readers through pcsc-lite. Every card
 // access goes through the APDU firewall with the JPKI user-authentication policy, so nothing but
-// the auth certificate, the auth PIN and the auth key is ever touched.
+// the auth certificate, the auth PIN and the auth key is ever touched; `inspect` of a badge goes
+// through the badge gate policy (badge/badge_firewall.h).
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "access/badge_keys.h"
+#include "badge/badge_firewall.h"
+#include "badge/badge_ids.h"
+#include "badge/badge_terminal.h"
+#include "badge/secure_messaging.h"
+#include "badge/security_infos.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "card/apdu_firewall.h"
@@ -21,7 +29,10 @@
 #include "card/jpki_client.h"
 #include "card/response_apdu.h"
 #include "card/pcsc/pcsc_context.h"
+#include "card/status_word.h"
+#include "card/tlv.h"
 #include "cmd/sekisho/command.h"
+#include "cmd/sekisho/data_session.h"
 #include "cmd/sekisho/pin_entry.h"
 #include "cmd/sekisho/reader_session.h"
 #include "identity/org_key.h"
@@ -72,7 +83,198 @@ Status ListReaders() {
 struct InspectOptions {
   ReaderOptions reader;
   std::optional<std::filesystem::path> org_key;
+  // A badge: act as an authorised terminal of this organisation.
+  std::optional<std::string> data;
+  std::optional<std::string> org;
 };
+
+// The data directory of --data and --org; `card inspect` writes nothing, the actor is only what
+// a data session needs.
+DataOptions InspectDataOptions(const InspectOptions& o) {
+  DataOptions data;
+  data.data = o.data.value_or("");
+  data.org = o.org;
+  const char* user = std::getenv("USER");
+  data.actor = user != nullptr && *user != '\0' ? user : "card-inspect";
+  return data;
+}
+
+// The dotted form of an OID's content octets (ITU-T X.690 §8.19).
+std::string DottedOid(ByteView oid) {
+  if (oid.empty()) return "?";
+  std::string text = oid[0] < 80 ? std::to_string(oid[0] / 40) + "." + std::to_string(oid[0] % 40)
+                                 : "2." + std::to_string(oid[0] - 80);
+  std::uint64_t arc = 0;
+  for (std::size_t i = 1; i < oid.size(); ++i) {
+    arc = (arc << 7) | (oid[i] & 0x7F);
+    if ((oid[i] & 0x80) == 0) {
+      text += "." + std::to_string(arc);
+      arc = 0;
+    }
+  }
+  return text;
+}
+
+// The protocol names of BSI TR-03110-3 App. A.1.1 that a badge's EF.CardAccess carries.
+std::string_view ProtocolName(std::string_view dotted) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"0.4.0.127.0.7.2.2.4.2.2", "PACE (id-PACE-ECDH-GM-AES-CBC-CMAC-128)"},
+      {"0.4.0.127.0.7.2.2.2", "Terminal Authentication (id-TA)"},
+      {"0.4.0.127.0.7.2.2.3.2.2", "Chip Authentication (id-CA-ECDH-AES-CBC-CMAC-128)"},
+      {"0.4.0.127.0.7.2.2.3.2", "Chip Authentication domain parameters (id-CA-ECDH)"},
+      {"0.4.0.127.0.7.2.2.5.2.3", "Restricted Identification (id-RI-ECDH-SHA-256)"},
+  };
+  for (const auto& [oid, name] : kNames) {
+    if (oid == dotted) return name;
+  }
+  return "unknown protocol";
+}
+
+// "PACE (...) v2" per SecurityInfo of EF.CardAccess (a DER SET OF SEQUENCE { OID, INTEGER, ... }).
+Result<std::vector<std::string>> CardAccessProtocols(ByteView card_access) {
+  auto set = card::ParseTlv(card_access, card::TlvMode::kStrict);
+  if (!set.ok() || set->header.tag != 0x31) {
+    return DataLossError("EF.CardAccess is not a SET of SecurityInfos");
+  }
+  ASSIGN_OR_RETURN(const std::vector<card::Tlv> infos,
+                   card::ParseChildren(*set, card::TlvMode::kStrict));
+  std::vector<std::string> protocols;
+  for (const card::Tlv& info : infos) {
+    auto fields = card::ParseChildren(info, card::TlvMode::kStrict);
+    if (!fields.ok() || fields->empty() || (*fields)[0].header.tag != 0x06) {
+      return DataLossError("EF.CardAccess holds a SecurityInfo without a protocol");
+    }
+    const std::string dotted = DottedOid((*fields)[0].value);
+    std::string line = std::string(ProtocolName(dotted)) + ", " + dotted;
+    if (fields->size() > 1 && (*fields)[1].header.tag == 0x02 && (*fields)[1].value.size() == 1) {
+      line += ", version " + std::to_string((*fields)[1].value[0]);
+    }
+    protocols.push_back(std::move(line));
+  }
+  return protocols;
+}
+
+// The status word of a raw response, as "6A82 (name)"; the secure-messaging ones of ISO/IEC
+// 7816-4:2020 §5.6 Table 6, which card/status_word.h does not name, by their meaning here.
+std::string SwText(ByteView response) {
+  if (response.size() < 2) return "no status word";
+  const std::uint16_t sw = ReadU16(response[response.size() - 2], response[response.size() - 1]);
+  std::string name(card::StatusWordName(sw));
+  if (sw == badge::kSwSmObjectsMissing) name = "secure messaging data objects missing";
+  if (sw == badge::kSwSmObjectsIncorrect) name = "secure messaging required: no PACE session";
+  return ToHex16(sw) + " (" + name + ")";
+}
+
+// What any reader sees of a badge, without its CAN or PIN and without being a terminal of the
+// organisation: the same on every badge of a batch (docs/decisions/badge-eac-sequence.md,
+// property 1).
+Status PrintPublicBadge(card::CardChannel& firewall, const OpenCard& open) {
+  ASSIGN_OR_RETURN(Bytes atr, open.channel->Atr());
+  std::printf("reader:             %s\n", open.reader.c_str());
+  std::printf("ATR:                %s\n", ToHex(atr, true).c_str());
+  std::printf("card:               Sekisho badge (SELECT of AID %s: 9000)\n",
+              ToHex(badge::kBadgeAid, true).c_str());
+  ASSIGN_OR_RETURN(const Bytes read_access,
+                   firewall.Transmit(Bytes{0x00, badge::kInsReadBinary,
+                                           static_cast<std::uint8_t>(0x80 | badge::kSfiCardAccess),
+                                           0x00, 0x00}));
+  ASSIGN_OR_RETURN(const card::ResponseApdu access, card::ResponseApdu::Parse(read_access));
+  if (!access.ok()) {
+    return DataLossError("the badge refused to give EF.CardAccess: " + SwText(read_access));
+  }
+  ASSIGN_OR_RETURN(const std::vector<std::string> protocols, CardAccessProtocols(access.data));
+  std::printf("EF.CardAccess:      %zu bytes, readable by anyone, %s\n", access.data.size(),
+              access.data == badge::EncodeCardAccess() ? "the same on every badge"
+                                                       : "NOT the standard badge profile");
+  for (const std::string& p : protocols) std::printf("                    %s\n", p.c_str());
+  // Everything else needs PACE (the batch CAN or the badge PIN) and then Terminal
+  // Authentication by the organisation: in clear the badge refuses it, identically on every badge.
+  struct Probe {
+    const char* what;
+    Bytes apdu;
+  };
+  const Probe probes[] = {
+      {"READ BINARY EF.CardSecurity (batch key)",
+       {0x0C, badge::kInsReadBinary, static_cast<std::uint8_t>(0x80 | badge::kSfiCardSecurity),
+        0x00, 0x00}},
+      {"MSE:SET AT (chip authentication, RI)", {0x0C, 0x22, 0x41, 0xA4, 0x00}},
+      {"GET CHALLENGE (terminal authentication)",
+       {0x0C, badge::kInsGetChallenge, 0x00, 0x00, 0x08}},
+  };
+  std::printf("before terminal authentication:\n");
+  for (const Probe& probe : probes) {
+    ASSIGN_OR_RETURN(const Bytes answer, firewall.Transmit(probe.apdu));
+    std::printf("  %-42s refused: %s\n", probe.what, SwText(answer).c_str());
+  }
+  std::printf("                    (identifiers and keys need PACE, then terminal authentication "
+              "by the issuing organisation)\n");
+  return OkStatus();
+}
+
+// As an authorised terminal of the organisation: a terminal certificate from its DV, valid
+// today only, with the gate's rights; PACE with the batch CAN, TA, CA, RI; the identifier becomes
+// the organisation's pseudonym at once and is never shown.
+Status InspectBadgeAsTerminal(card::CardChannel& firewall, const InspectOptions& o) {
+  ASSIGN_OR_RETURN(DataSession s, OpenDataSession(InspectDataOptions(o)));
+  ASSIGN_OR_RETURN(identity::OrgKey k_org, LoadSessionKey(s));
+  const badge::Date today = access::DateOf(s.clock->Now());
+  ASSIGN_OR_RETURN(const access::BadgeKeys keys,
+                   access::BadgeKeys::Load(*s.dir, s.org.name, today));
+  ASSIGN_OR_RETURN(const badge::TerminalCredentials terminal,
+                   keys.IssueTerminal(today, std::chrono::days(1), badge::rights::kGate, "IN"));
+  ASSIGN_OR_RETURN(const badge::CvCertificate cert,
+                   badge::CvCertificate::Parse(terminal.terminal_certificate));
+  std::printf("terminal:           %s of %s (issued now by %s, valid today only; rights: RI, "
+              "CAN allowed)\n",
+              cert.chr().c_str(), s.org.name.c_str(), keys.dv().chr().c_str());
+  badge::BadgeTerminal reader(firewall, terminal);
+  auto identifier =
+      reader.ReadIdentifier(SecretBytes(ToBytes(keys.batch().can)), badge::PacePassword::kCan);
+  if (!identifier.ok()) {
+    return identifier.status().WithContext("the badge as a terminal of " + s.org.name);
+  }
+  const Bytes psn = identity::RiPseudonym(k_org, *identifier);
+  WipeBytes(*identifier);
+  std::printf("authenticated:      PACE, terminal authentication, chip authentication (genuine, "
+              "batch %d), restricted identification\n",
+              keys.batch_number());
+  std::printf("pseudonym:          %s (in %s)\n", identity::DisplayPseudonym(psn).c_str(),
+              s.org.name.c_str());
+  auto credential = s.registry->FindCredentialByPseudonym(s.org.id, psn);
+  if (!credential.ok()) {
+    if (credential.status().code() != StatusCode::kNotFound) return credential.status();
+    std::printf("holder:             none: %s has not issued this badge\n", s.org.name.c_str());
+    return OkStatus();
+  }
+  ASSIGN_OR_RETURN(const store::Staff staff, s.registry->GetStaff(s.org.id, credential->staff));
+  std::printf("holder:             staff %s (%s)\n", staff.staff_number.c_str(),
+              staff.display_name.c_str());
+  std::printf("credential:         %s %s, valid until %s\n",
+              std::string(store::CredentialKindName(credential->kind)).c_str(),
+              std::string(store::CredentialStatusName(credential->status)).c_str(),
+              FormatDate(credential->not_after).c_str());
+  return OkStatus();
+}
+
+Status InspectBadge(const InspectOptions& o, const OpenCard& open) {
+  ASSIGN_OR_RETURN(auto firewall, card::ApduFirewall::Create(*open.channel,
+                                                             badge::BadgeGatePolicy()));
+  Bytes select = {0x00, badge::kInsSelect, 0x04, 0x0C,
+                  static_cast<std::uint8_t>(badge::kBadgeAid.size())};
+  select.insert(select.end(), badge::kBadgeAid.begin(), badge::kBadgeAid.end());
+  ASSIGN_OR_RETURN(const Bytes selected, firewall->Transmit(select));
+  ASSIGN_OR_RETURN(const card::ResponseApdu select_answer, card::ResponseApdu::Parse(selected));
+  if (!select_answer.ok()) {
+    return FailedPreconditionError(
+        "the card is neither a My Number Card (no JPKI application) nor a Sekisho badge (SELECT "
+        "of the badge applet: " + SwText(selected) + ")");
+  }
+  RETURN_IF_ERROR(PrintPublicBadge(*firewall, open));
+  if (o.data) return InspectBadgeAsTerminal(*firewall, o);
+  std::printf("pseudonym:          (pass --data DIR --org ORG to read it as a terminal of the "
+              "organisation)\n");
+  return OkStatus();
+}
 
 Status Inspect(const InspectOptions& o) {
   ASSIGN_OR_RETURN(OpenCard open, Open(o.reader));
@@ -81,7 +283,13 @@ Status Inspect(const InspectOptions& o) {
   card::CountingChannel counting(*firewall);
   card::JpkiClient jpki(counting);
   ASSIGN_OR_RETURN(Bytes atr, open.channel->Atr());
-  ASSIGN_OR_RETURN(card::TokenKind token, jpki.DetectToken());
+  auto detected = jpki.DetectToken();
+  // No JPKI application ("not a My Number Card"): perhaps a badge.
+  if (!detected.ok() && (detected.status().code() == StatusCode::kFailedPrecondition ||
+                         detected.status().code() == StatusCode::kNotFound)) {
+    return InspectBadge(o, open);
+  }
+  ASSIGN_OR_RETURN(card::TokenKind token, std::move(detected));
   ASSIGN_OR_RETURN(Bytes der, jpki.ReadAuthCertificate(card::CertificateRead::kFull));
   ASSIGN_OR_RETURN(pki::Certificate cert, pki::Certificate::FromDer(der));
   ASSIGN_OR_RETURN(card::PinStatus pin, jpki.QueryAuthPinStatus());
@@ -97,6 +305,12 @@ Status Inspect(const InspectOptions& o) {
     const Bytes psn = identity::Pseudonym(key, cert.SubjectPublicKeyInfoDer());
     std::printf("pseudonym:          %s (keyed with %s)\n",
                 identity::DisplayPseudonym(psn).c_str(), o.org_key->filename().c_str());
+  } else if (o.data) {
+    ASSIGN_OR_RETURN(DataSession s, OpenDataSession(InspectDataOptions(o)));
+    ASSIGN_OR_RETURN(identity::OrgKey key, LoadSessionKey(s));
+    const Bytes psn = identity::Pseudonym(key, cert.SubjectPublicKeyInfoDer());
+    std::printf("pseudonym:          %s (in %s)\n", identity::DisplayPseudonym(psn).c_str(),
+                s.org.name.c_str());
   } else {
     std::printf("pseudonym:          (pass --org-key FILE to compute it)\n");
   }
@@ -257,10 +471,17 @@ void RegisterCardCommands(CLI::App& app, Action& action) {
   auto i = std::make_shared<InspectOptions>();
   CLI::App* inspect = card->add_subcommand(
       "inspect",
-      "Show the token type, the auth certificate's issuer and validity, the pseudonym enrolment "
-      "would use and the PIN tries left; never the My Number or card-face data");
+      "My Number Card: show the token type, the auth certificate's issuer and validity, the "
+      "pseudonym enrolment would use and the PIN tries left; never the My Number or card-face "
+      "data. Badge: show what any reader sees (SELECT, EF.CardAccess, refusals before terminal "
+      "authentication) and, with --data, the organisation's pseudonym and holder");
   AddReaderOptions(inspect, i->reader);
   inspect->add_option("--org-key", i->org_key, "Organisation key file (32 bytes) for the pseudonym");
+  inspect->add_option("--data", i->data,
+                      "Data directory: a My Number Card's pseudonym with the organisation's key; "
+                      "a badge read as an authorised terminal of the organisation (a terminal "
+                      "certificate from its DV, valid today), showing its pseudonym and holder");
+  inspect->add_option("--org", i->org, "With --data: the organisation (default: the only one)");
   inspect->callback([&action, i] { action = [i] { return Inspect(*i); }; });
 
   auto f = std::make_shared<ReaderOptions>();

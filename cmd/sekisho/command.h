@@ -18,6 +18,7 @@ void RegisterCardCommands(CLI::App& app, Action& action);
 void RegisterInitCommands(CLI::App& app, Action& action);
 void RegisterStaffCommands(CLI::App& app, Action& action);
 void RegisterEnrolCommands(CLI::App& app, Action& action);
+void RegisterBadgeCommands(CLI::App& app, Action& action);
 void RegisterRevocationCommands(CLI::App& app, Action& action);
 void RegisterAuditCommands(CLI::App& app, Action& action);
 void RegisterDemoCommands(CLI::App& app, Action& action);

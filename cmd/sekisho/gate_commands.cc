@@ -1,12 +1,21 @@
 // `sekisho gate ...`: on the server's data directory, `create` (a gate and its one-time
 // registration token), `list` and `revoke`; on the gate, `register` (with the token, over HTTPS)
 // and `run` (the door controller: reader loop, sync with the server, offline decisions).
+#include <fcntl.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "base/random.h"
 #include "cmd/sekisho/command.h"
@@ -145,6 +154,77 @@ class FdKeypad final : public gate::Keypad {
   std::optional<int> fd_;
 };
 
+// The simulated door shared by the gate daemon and the simulator control: every call under one
+// lock (SimulatedDoor is not thread-safe).
+class SharedSimulatedDoor final : public gate::Door {
+ public:
+  SharedSimulatedDoor(const Clock& clock, std::chrono::milliseconds held_open_limit)
+      : door_(clock, held_open_limit) {}
+  Status Unlock(std::chrono::milliseconds duration) override {
+    std::lock_guard lock(mutex_);
+    return door_.Unlock(duration);
+  }
+  std::vector<gate::DoorAlarm> TakeAlarms() override {
+    std::lock_guard lock(mutex_);
+    return door_.TakeAlarms();
+  }
+  void Open() {
+    std::lock_guard lock(mutex_);
+    door_.Open();
+  }
+  void Close() {
+    std::lock_guard lock(mutex_);
+    door_.Close();
+  }
+
+ private:
+  std::mutex mutex_;
+  gate::SimulatedDoor door_;
+};
+
+// The simulator control (`--simulated-door-fd`): reads lines from `fd`; "open" and "close" move
+// the simulated door's contact (opening it while locked is a forced door; leaving it open past
+// the held-open limit, a door held open). Other lines are logged and ignored. Returns at end of
+// file, or once `stop` or `finished` is set.
+void ControlSimulatedDoor(int fd, SharedSimulatedDoor& door, const std::atomic<bool>& stop,
+                          const std::atomic<bool>& finished) {
+  std::string pending;
+  char buffer[256];
+  while (!stop.load() && !finished.load()) {
+    pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
+    const int ready = ::poll(&p, 1, 100);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) {
+      spdlog::error("simulated door control: poll failed: {}", std::strerror(errno));
+      return;
+    }
+    if (ready == 0) continue;
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n < 0) spdlog::error("simulated door control: read failed: {}", std::strerror(errno));
+      return;  // end of file: the door stays as it is
+    }
+    pending.append(buffer, static_cast<std::size_t>(n));
+    for (std::size_t end = pending.find('\n'); end != std::string::npos; end = pending.find('\n')) {
+      std::string line = pending.substr(0, end);
+      pending.erase(0, end + 1);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line == "open") {
+        door.Open();
+        spdlog::info("simulated door: opened");
+      } else if (line == "close") {
+        door.Close();
+        spdlog::info("simulated door: closed");
+      } else if (!line.empty()) {
+        spdlog::warn("simulated door control: unknown command '{}' (open or close)",
+                     line.substr(0, 32));
+      }
+    }
+    if (pending.size() > 1024) pending.clear();  // no line is that long
+  }
+}
+
 struct RunOptions {
   std::string dir;
   std::string reader;
@@ -152,9 +232,15 @@ struct RunOptions {
   std::uint32_t door = 0;
   bool no_pin_pad = false;
   int pin_pad_timeout = 30;  // seconds, as typed
+  std::optional<int> simulated_door_fd;
+  int held_open_limit = 30;  // seconds, as typed
 };
 
 Status GateRun(const RunOptions& o) {
+  if (o.simulated_door_fd && ::fcntl(*o.simulated_door_fd, F_GETFD) < 0) {
+    return InvalidArgumentError("--simulated-door-fd: descriptor " +
+                                std::to_string(*o.simulated_door_fd) + " is not open");
+  }
   SystemClock clock;
   OsRandom random;
   gate::PcscCardReader::Options reader_options{.use_pin_pad = !o.no_pin_pad};
@@ -162,8 +248,9 @@ Status GateRun(const RunOptions& o) {
   ASSIGN_OR_RETURN(std::unique_ptr<gate::PcscCardReader> reader,
                    gate::PcscCardReader::Open(o.reader, reader_options));
   FdKeypad keypad(o.pin_fd);
-  // Without lock hardware attached, the door is the simulated one: unlocks are logged.
-  gate::SimulatedDoor door(clock, std::chrono::seconds(30));
+  // Without lock hardware attached, the door is the simulated one: unlocks are logged, and its
+  // contact moves only through the simulator control.
+  SharedSimulatedDoor door(clock, std::chrono::seconds(o.held_open_limit));
   ASSIGN_OR_RETURN(
       std::unique_ptr<gate::GateDaemon> daemon,
       gate::GateDaemon::Open(o.dir, *reader, keypad, door, clock, random, {.door = o.door},
@@ -179,7 +266,17 @@ Status GateRun(const RunOptions& o) {
               daemon->door(), o.reader.c_str());
   std::fflush(stdout);
   std::atomic<bool>& stop = StopOnSignal();
-  return daemon->Run(stop);
+  // The control ends with the daemon, whether a signal or an error ended it.
+  std::atomic<bool> finished = false;
+  std::thread control;
+  if (o.simulated_door_fd) {
+    control =
+        std::thread([&] { ControlSimulatedDoor(*o.simulated_door_fd, door, stop, finished); });
+  }
+  Status status = daemon->Run(stop);
+  finished = true;
+  if (control.joinable()) control.join();
+  return status;
 }
 
 }  // namespace
@@ -233,6 +330,13 @@ void RegisterGateCommands(CLI::App& app, Action& action) {
   u->add_option("--pin-pad-timeout", run->pin_pad_timeout,
                 "Seconds the reader's PIN pad waits for the first key")
       ->check(CLI::Range(1, 255))
+      ->capture_default_str();
+  u->add_option("--simulated-door-fd", run->simulated_door_fd,
+                "Simulator control (tests, demos): read the simulated door's contact from this "
+                "descriptor, one command per line, 'open' or 'close'");
+  u->add_option("--held-open-limit", run->held_open_limit,
+                "Seconds the door may stay open before a door-held-open alarm")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   u->callback([run, &action] { action = [run] { return GateRun(*run); }; });
 }

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   cli::RegisterInitCommands(app, action);
   cli::RegisterStaffCommands(app, action);
   cli::RegisterEnrolCommands(app, action);
+  cli::RegisterBadgeCommands(app, action);
   cli::RegisterRevocationCommands(app, action);
   cli::RegisterAuditCommands(app, action);
   cli::RegisterDemoCommands(app, action);

@@ -40,6 +40,8 @@ inline constexpr std::string_view kListStaffWithStatus =
 inline constexpr std::string_view kUpdateStaffStatus = "UPDATE staff SET status = ?2 WHERE id = ?1";
 inline constexpr std::string_view kUpdateStaffValidity =
     "UPDATE staff SET valid_from = ?2, valid_until = ?3 WHERE id = ?1";
+inline constexpr std::string_view kUpdateStaffDetails =
+    "UPDATE staff SET display_name = ?2, department = ?3 WHERE id = ?1";
 #undef SEKISHO_STAFF_COLUMNS
 
 // --- credentials ---

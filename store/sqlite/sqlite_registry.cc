@@ -360,6 +360,32 @@ Status SqliteRegistry::UpdateStaffValidity(OrganisationId org, StaffId id, TimeP
   return transaction.Commit();
 }
 
+Status SqliteRegistry::UpdateStaffDetails(OrganisationId org, StaffId id,
+                                          const StaffDetailsChange& change,
+                                          std::string_view actor) {
+  RETURN_IF_ERROR(ValidateStaffDetailsChange(change));
+  RETURN_IF_ERROR(ValidateActor(actor));
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(*db_, Durability::kSync));
+  ASSIGN_OR_RETURN(const Staff staff, StaffLocked(org, id));
+  const std::string display_name = change.display_name.value_or(staff.display_name);
+  const std::string department = change.department.value_or(staff.department);
+  std::string changed;
+  if (display_name != staff.display_name) changed = "display name";
+  if (department != staff.department) changed += changed.empty() ? "department" : ", department";
+  if (changed.empty()) return OkStatus();
+  {
+    ASSIGN_OR_RETURN(StatementLease s, db_->Cached(sql::kUpdateStaffDetails));
+    RETURN_IF_ERROR(
+        s->BindInt(1, id.value()).BindText(2, display_name).BindText(3, department).Run());
+  }
+  RETURN_IF_ERROR(InsertEventLocked(org, Now(),
+                                    {AdminAction::kStaffUpdated, id, std::nullopt,
+                                     std::string(actor), changed + " changed"})
+                      .status());
+  return transaction.Commit();
+}
+
 // --- Credentials -------------------------------------------------------------------------------
 
 Result<Credential> SqliteRegistry::AddCredential(OrganisationId org, StaffId staff_id,

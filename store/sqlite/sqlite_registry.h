@@ -62,6 +62,8 @@ class SqliteRegistry final : public Registry {
                            std::string_view actor) override;
   Status UpdateStaffValidity(OrganisationId org, StaffId id, TimePoint valid_from,
                              std::optional<TimePoint> valid_until, std::string_view actor) override;
+  Status UpdateStaffDetails(OrganisationId org, StaffId id, const StaffDetailsChange& change,
+                            std::string_view actor) override;
 
   Result<Credential> AddCredential(OrganisationId org, StaffId staff,
                                    const NewCredential& credential,

@@ -1,6 +1,7 @@
 # The audit log end to end (docs/audit.md): records appended, a signed checkpoint, the whole log
 # verified, an inclusion proof printed and checked, a record's content erased with every proof
-# still valid, and then one byte of audit.db changed: `audit verify` must name what is wrong.
+# still valid, the checkpoint key rotated, and then one byte of audit.db changed: `audit verify`
+# must name what is wrong.
 source "$(dirname "$0")/lib.sh"
 DATA="$WORK/data"
 export USER=cli-auditor
@@ -65,6 +66,36 @@ run 0 audit verify --data "$DATA"
 expect_output "records:     6 (1 erased"
 expect_output "checkpoints: 2"
 if grep -rqF -- "card lost" "$DATA"/audit.db*; then fail "the erased content is still in the file"; fi
+
+# The checkpoint key rotated: the old key signs a checkpoint covering the record that names the
+# new one; the log keeps its name; every earlier checkpoint still verifies with the retired key;
+# the old private key is gone from the directory.
+cp "$DATA/audit-key" "$WORK/old-key"
+run 0 audit rotate-key --data "$DATA"
+expect_output "rotated:     checkpoint key"
+expect_output "handover:    record 6 names the new key; the old key signed the checkpoint of 7 records"
+expect_output "first:       checkpoint of 7 records signed by the new key"
+grep -q "^$origin$" <<< "$OUT" || fail "the log's name changed with its key"
+cmp -s "$DATA/audit-key" "$WORK/old-key" && fail "audit-key unchanged"
+[ "$(stat -c %a "$DATA/audit-key")" = 600 ] || fail "the new audit-key is not mode 600"
+[ "$(wc -l < "$DATA/audit-key.retired")" = 1 ] || fail "audit-key.retired does not list one key"
+[ ! -e "$DATA/audit-key.next" ] || fail "audit-key.next left behind"
+python3 - "$WORK/old-key" "$DATA" <<'EOF' || fail "the old private key is still in the directory"
+import pathlib, sys
+seed = pathlib.Path(sys.argv[1]).read_bytes()
+found = [p for p in pathlib.Path(sys.argv[2]).rglob("*") if p.is_file() and seed in p.read_bytes()]
+sys.exit(1 if found else 0)
+EOF
+run 0 audit verify --data "$DATA"
+expect_output "retired:     1 earlier key(s)"
+expect_output "checkpoints: 4, every signature"
+run 0 audit proof --data "$DATA" --record 6
+expect_output "checkpoint-key-rotated"
+# Without the retired key, the earlier checkpoints no longer verify.
+mv "$DATA/audit-key.retired" "$WORK/retired"
+run 8 audit verify --data "$DATA"
+expect_output "belongs to the log '$origin'"
+mv "$WORK/retired" "$DATA/audit-key.retired"
 
 # A key file with a looser mode is refused with the fix.
 chmod 644 "$DATA/audit-key"

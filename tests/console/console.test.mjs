@@ -1,12 +1,13 @@
 // The web console in headless Chromium against a running site (scripts/console-test.sh): sign-in
 // and navigation per role (every control of every page named), HR adding staff, a card enrolled
-// at the station and the leaver workflow, field errors where the API names the field (holiday
-// hours included), a level granted through the console opening the door, a live event and the
-// doors' state on the dashboard, a card reported lost and refused at the gate, in effect at each
-// gate, then reinstated, proofs checked in the browser (a corrupted one refused; an erasure and
-// the record it erased), an expired session that keeps the form, and keyboard-only use. The tests
-// run in order: later ones use earlier ones' changes (the level granted in one opens the door in
-// the next).
+// at the station and the leaver workflow, HR editing a department (an empty name refused at the
+// field), field errors where the API names the field (holiday hours included), a level granted
+// through the console opening the door, a live event and the doors' state on the dashboard
+// (forced and held open, locked again by the next grant), a card reported lost and refused at the
+// gate, in effect at each gate, then reinstated, proofs checked in the browser (a corrupted one
+// refused; an erasure and the record it erased), an expired session that keeps the form, and
+// keyboard-only use. The tests run in order: later ones use earlier ones' changes (the level
+// granted in one opens the doors in the next ones).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -19,6 +20,7 @@ import {
   sekisho,
   signIn,
   site,
+  startSimulatedDoor,
   duplicateNames,
   enrolAtStation,
   unnamedControls,
@@ -66,6 +68,7 @@ describe("the console", { concurrency: false }, () => {
           "Access levels",
           "Level assignments",
           "Gates",
+          "Erasures",
         ],
         home: "dashboard",
         elsewhere: "audit",
@@ -80,19 +83,20 @@ describe("the console", { concurrency: false }, () => {
           "levels",
           "assignments",
           "gates",
+          "erasures",
         ],
       },
       hrclerk: {
-        nav: ["Staff"],
+        nav: ["Staff", "Erasures"],
         home: "staff",
         elsewhere: "gates",
-        shots: ["staff"],
+        shots: ["staff", "erasures"],
       },
       auditor: {
-        nav: ["Dashboard", "Events", "Audit"],
+        nav: ["Dashboard", "Events", "Audit", "Erasures"],
         home: "dashboard",
         elsewhere: "gates",
-        shots: ["audit"],
+        shots: ["audit", "erasures"],
       },
       aoi: { nav: ["My cards"], home: "me", elsewhere: "staff", shots: ["me"] },
     };
@@ -170,6 +174,62 @@ describe("the console", { concurrency: false }, () => {
     await enrolment.locator("[data-state='not enrolled']").waitFor();
     assert.match(await enrolment.innerText(), /has left/);
     assert.equal(await p.getByRole("button", { name: "Start leaver workflow" }).isDisabled(), true);
+    assertClean(p);
+    await p.context().close();
+  });
+
+  test("HR edits a department at phone width by keyboard, sees it after reload; an empty name is refused at the field", async () => {
+    const p = await page({ width: 375, height: 812 });
+    await p.goto("/");
+    await signIn(p, "hrclerk");
+    await p.getByLabel("Staff number").fill("E-2101");
+    await p.getByLabel("Display name").fill("Mio Kato");
+    await p.getByLabel("Department").fill("Sales");
+    await p.getByRole("button", { name: "Add staff member" }).click();
+    await p.getByRole("status").filter({ hasText: "Added Mio Kato (E-2101)" }).waitFor();
+    await p.getByRole("link", { name: "Mio Kato" }).click();
+    await p.getByRole("heading", { name: "Mio Kato (E-2101)" }).waitFor();
+    const form = p.locator("form[data-form^=staff-details-]");
+    assert.equal(await form.getByLabel("Display name").inputValue(), "Mio Kato");
+    assert.equal(await form.getByLabel("Department").inputValue(), "Sales");
+    await assertNamed(p);
+    // Keyboard only from the name field: Tab to the department, replace it, Enter saves.
+    await form.getByLabel("Display name").focus();
+    await p.keyboard.press("Tab");
+    assert.equal(
+      await p.evaluate(() => document.activeElement?.getAttribute("name")),
+      "department",
+    );
+    await p.keyboard.press("Control+A");
+    await p.keyboard.type("Customer care");
+    await p.keyboard.press("Enter");
+    await form.getByRole("status").filter({ hasText: "Name and department saved." }).waitFor();
+    assert.equal(await p.getByTestId("staff-department").innerText(), "Customer care");
+    const box = await form.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 375, "the edit form fits 375 px");
+    await screenshot(p, "hrclerk-staff-edit-375");
+    // After a reload the record shows the new department; the staff number is unchanged.
+    await p.reload();
+    await p.getByRole("heading", { name: "Mio Kato (E-2101)" }).waitFor();
+    await p.getByTestId("staff-department").filter({ hasText: "Customer care" }).waitFor();
+    assert.equal(await form.getByLabel("Department").inputValue(), "Customer care");
+
+    // An empty name: the API's message sits at the name field, which gets the focus.
+    await form.getByLabel("Display name").fill("");
+    await form.getByRole("button", { name: "Save name and department" }).click();
+    await form
+      .locator("[data-field=display_name] .field-error")
+      .filter({ hasText: "display name is empty" })
+      .waitFor();
+    assert.equal(await form.getByLabel("Display name").getAttribute("aria-invalid"), "true");
+    assert.equal(await form.locator("[data-field=department] .field-error").innerText(), "");
+    assert.equal(
+      await p.evaluate(() => document.activeElement?.getAttribute("name")),
+      "display_name",
+    );
+    await screenshot(p, "hrclerk-staff-edit-error-375");
+    await p.reload();
+    await p.getByRole("heading", { name: "Mio Kato (E-2101)" }).waitFor();
     assertClean(p);
     await p.context().close();
   });
@@ -287,6 +347,76 @@ describe("the console", { concurrency: false }, () => {
     await p.getByRole("heading", { name: "Gate sync lag" }).waitFor();
     await screenshot(p, "admin-dashboard-live");
     assertClean(p);
+    await p.context().close();
+  });
+
+  // Waits until the dashboard shows `state` for the door in `row`; the door table and the gates as
+  // the API has them when it does not.
+  async function waitForDoorState(p, row, state) {
+    try {
+      await row.locator(`[data-state=${state}]`).waitFor({ timeout: 15_000 });
+    } catch (error) {
+      const shown = await p.getByTestId("door-status").innerText();
+      const gates = await (await p.request.get("/api/v1/gates")).text();
+      throw new Error(`the door is not ${state}: ${shown}\ngates: ${gates}\n${error.message}`);
+    }
+  }
+
+  test("a forced door and a door held open show on the dashboard live; the next granted access locks each again", async () => {
+    const p = await page();
+    await p.goto("/");
+    await signIn(p, "admin");
+    // Side door: into Offices (Aoi Tanaka's level opens it), its gate at the station's reader,
+    // its simulated door moved by the test; held open for more than 2 s is an alarm.
+    const side = await startSimulatedDoor(p.request, {
+      doorName: "Side door",
+      zoneName: "Offices",
+      heldOpenLimit: 2,
+    });
+    try {
+      // The dashboard, the administrator's home page, loads the doors when it opens: afresh.
+      await p.goto("/#/dashboard");
+      await p.reload();
+      await p.locator(".live-state[data-state=live]").waitFor({ timeout: 15_000 });
+      await p.locator("main[data-loaded=true]").waitFor({ timeout: 15_000 });
+      const row = p.getByTestId("door-status").getByRole("row").filter({ hasText: "Side door" });
+      await waitForDoorState(p, row, "locked");
+
+      // Opened while locked (and let fall shut at once): forced, live, with the alarm's time.
+      const openedAt = new Date();
+      await side.open();
+      await side.close();
+      await waitForDoorState(p, row, "forced");
+      const forced = await row.innerText();
+      assert.match(forced, /forced/);
+      const time = /door-forced at (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})/.exec(forced);
+      assert.ok(time, `the alarm's time is shown: ${forced}`);
+      const shown = new Date(time[1].replace(" ", "T")); // the browser's zone, as shown
+      assert.ok(
+        Math.abs(shown.getTime() - openedAt.getTime()) < 5_000,
+        `the alarm's time ${time[1]} is when the door was opened (${openedAt.toISOString()})`,
+      );
+      assert.equal(await row.locator(".badge").innerText(), "forced");
+      await screenshot(p, "admin-dashboard-door-forced");
+      // The next granted access: locked again.
+      assert.match(await side.present(), /: granted$/);
+      await waitForDoorState(p, row, "locked");
+      await row.filter({ hasText: "granted (granted)" }).waitFor();
+
+      // Opened at once by the holder of the next grant (no alarm while it is unlocked), then left
+      // open past the 2 s limit: held.
+      assert.match(await side.present(side.open), /: granted$/);
+      await waitForDoorState(p, row, "held");
+      assert.match(await row.innerText(), /held open/);
+      assert.match(await row.innerText(), /door-held-open at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
+      await screenshot(p, "admin-dashboard-door-held");
+      await side.close();
+      assert.match(await side.present(), /: granted$/);
+      await waitForDoorState(p, row, "locked");
+      assertClean(p);
+    } finally {
+      await side.stop();
+    }
     await p.context().close();
   });
 
@@ -459,6 +589,61 @@ describe("the console", { concurrency: false }, () => {
     await screenshot(p, "auditor-audit-erasure");
     assertClean(p);
     await p.context().close();
+  });
+
+  test("a security admin asks for a door event's erasure; an auditor approves it and the record's content is gone", async () => {
+    const admin = await page();
+    await admin.goto("/");
+    await signIn(admin, "admin");
+    await admin.goto("/#/events");
+    const link = admin.locator('a[href^="#/erasures/"]').first();
+    await link.waitFor();
+    const record = (await link.getAttribute("href")).split("/").pop();
+    await link.click();
+    await admin.waitForURL(new RegExp(`#/erasures/${record}$`));
+    const ask = admin.locator("form[data-form=erasure-request]");
+    assert.equal(await ask.getByLabel("Audit record number").inputValue(), record);
+    // Without a reason, the form says so at the field.
+    await ask.getByRole("button", { name: "Ask for erasure" }).click();
+    await ask
+      .locator("[data-field=reason]")
+      .getByText("choose why the record is to be erased")
+      .waitFor();
+    await ask.getByLabel("Reason").selectOption("data-subject-request");
+    await ask.getByRole("button", { name: "Ask for erasure" }).click();
+    await admin.getByText(`for record ${record} is waiting for an auditor`).waitFor();
+    // The author sees it pending and cannot decide it.
+    await admin.getByRole("cell", { name: "pending" }).first().waitFor();
+    assert.equal(await admin.getByRole("button", { name: "Approve" }).count(), 0);
+    await assertNamed(admin);
+    await screenshot(admin, "admin-erasure-requested");
+    assertClean(admin);
+    await admin.context().close();
+
+    const auditor = await page();
+    await auditor.goto("/");
+    await signIn(auditor, "auditor");
+    await auditor.goto("/#/erasures");
+    const row = auditor.getByRole("row").filter({ hasText: "The person it is about asked for it" });
+    await row.getByRole("button", { name: "Approve" }).click();
+    await auditor.getByRole("button", { name: "Approve and erase" }).click();
+    await auditor.getByText(`Record ${record} was erased; the log's erasure record is`).waitFor();
+    await screenshot(auditor, "auditor-erasure-approved");
+    // The audit view: the record still verifies, its content is gone.
+    sekisho("audit", "checkpoint", "--data", site.data);
+    await auditor.goto(`/#/audit/record/${record}`);
+    await auditor
+      .getByTestId("inclusion-verdict")
+      .filter({ hasText: `✓ Record ${record} is in the signed log` })
+      .waitFor();
+    await auditor.getByText(`Record ${record} was erased (right to deletion)`).waitFor();
+    // And the door event is no longer listed.
+    await auditor.goto("/#/events");
+    await auditor.locator("main[data-ready=true]").waitFor();
+    await auditor.locator('a[href^="#/audit/record/"]').first().waitFor();
+    assert.equal(await auditor.locator(`a[href="#/audit/record/${record}"]`).count(), 0);
+    assertClean(auditor);
+    await auditor.context().close();
   });
 
   test("an expired session returns to sign-in and then to the page, the form kept", async () => {

@@ -1,10 +1,11 @@
 // What the console's browser tests share: headless Debian Chromium driven by playwright-core
 // (never a browser of its own), the site scripts/console-test.sh started (URL, data directory,
 // gate output, simulated card), sign-in, presenting the card at the gate, enrolling another one
-// at an enrolment station (the second vpcd reader), a check that a page
-// logged no error and broke no Content-Security-Policy rule, and one that every control is named.
+// at an enrolment station (the second vpcd reader), a further door whose gate uses that reader and
+// whose simulated door contact the test moves, a check that a page logged no error and broke no
+// Content-Security-Policy rule, and one that every control is named.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -197,6 +198,137 @@ export async function presentCard() {
   if (after.length <= before)
     throw new Error(`the gate decided nothing: ${readFileSync(site.gateOut, "utf8")}`);
   return after[after.length - 1];
+}
+
+// A further door driven by its own gate at the enrolment station's reader, whose simulated door
+// the test moves through the gate's simulator control (`gate run --simulated-door-fd`, docs/cli.md):
+// the door `doorName` into the zone `zoneName`, created through the API with the signed-in
+// security administrator's `request` (a Playwright APIRequestContext), its gate registered and
+// running with a held-open limit of `heldOpenLimit` seconds. Returns the door's id and
+//   open(), close(): the door's contact moves;
+//   present(afterDecision): the site's card at this door; runs `afterDecision` as soon as the gate
+//     has decided (while the door is unlocked after a grant), returns the decision line
+//     ("door 7: granted");
+//   stop(): the gate stops (it stays registered; its door shows "gate offline").
+// No enrolment may run at the station while it runs.
+export async function startSimulatedDoor(request, { doorName, zoneName, heldOpenLimit }) {
+  const me = await (await request.get("/api/v1/auth/me")).json();
+  const headers = { "X-CSRF-Token": me.csrf };
+  const post = async (path, data) => {
+    const response = await request.post(path, { headers, data });
+    if (response.status() !== 201)
+      throw new Error(`POST ${path}: ${response.status()} ${await response.text()}`);
+    return response.json();
+  };
+  const zones = await (await request.get("/api/v1/zones")).json();
+  const zone = zones.items.find((z) => z.name === zoneName);
+  if (!zone) throw new Error(`no zone ${zoneName}`);
+  const gate = await post("/api/v1/gates", { name: `${doorName} gate` });
+  const door = await post("/api/v1/doors", {
+    name: doorName,
+    site: zone.site,
+    to_zone: zone.id,
+    required: "card+pin",
+    gate: gate.gate,
+  });
+  const dir = join(dirname(site.data), `gate-${gate.gate}`);
+  sekishoWithInput(
+    `${gate.token}\n`,
+    "gate",
+    "register",
+    "--server",
+    `127.0.0.1:${new URL(site.url).port}`,
+    "--ca",
+    join(site.data, "tls", "ca.pem"),
+    "--token-fd",
+    "0",
+    "--dir",
+    dir,
+  );
+  const out = join(dir, "..", `gate-${gate.gate}.out`);
+  const log = join(dir, "..", `gate-${gate.gate}.log`);
+  const pins = join(dir, "..", `gate-${gate.gate}.pins`);
+  writeFileSync(pins, `${site.pin}\n`.repeat(20));
+  const outFd = openSync(out, "w");
+  const pinFd = openSync(pins, "r");
+  const child = spawn(
+    site.binary,
+    [
+      "--log-file",
+      log,
+      "gate",
+      "run",
+      "--dir",
+      dir,
+      "--reader",
+      kStationReader,
+      "--pin-fd",
+      "3",
+      "--simulated-door-fd",
+      "4",
+      "--held-open-limit",
+      String(heldOpenLimit),
+    ],
+    {
+      stdio: ["ignore", outFd, outFd, pinFd, "pipe"],
+      env: { ...process.env, USER: "console-test" },
+    },
+  );
+  closeSync(outFd);
+  closeSync(pinFd);
+  const control = child.stdio[4];
+  const logText = () => (existsSync(log) ? readFileSync(log, "utf8") : "");
+  const decisionsHere = () =>
+    readFileSync(out, "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("door "));
+  for (let i = 0; i < 300 && !/installed/.test(logText()); i++) {
+    if (child.exitCode !== null) break;
+    await sleep(100);
+  }
+  if (!/installed/.test(logText()))
+    throw new Error(`the door's gate did not start: ${readFileSync(out, "utf8")}${logText()}`);
+  const command = (line) =>
+    new Promise((resolve, reject) =>
+      control.write(`${line}\n`, (error) => (error ? reject(error) : resolve())),
+    );
+  return {
+    door: door.id,
+    gate: gate.gate,
+    open: () => command("open"),
+    close: () => command("close"),
+    async present(afterDecision = async () => {}) {
+      const before = decisionsHere().length;
+      const simulator = spawn(
+        site.binary,
+        ["-q", "card", "simulate", "--card", site.card, "--port", kStationPort],
+        { stdio: "ignore" },
+      );
+      try {
+        for (let i = 0; i < 300 && decisionsHere().length <= before; i++) await sleep(100);
+        if (decisionsHere().length > before) await afterDecision();
+      } finally {
+        simulator.kill("SIGTERM");
+        await new Promise((resolve) =>
+          simulator.exitCode !== null ? resolve() : simulator.once("exit", resolve),
+        );
+        for (let i = 0; i < 50 && (await cardPresent(kStationReader)); i++) await sleep(100);
+      }
+      const after = decisionsHere();
+      if (after.length <= before)
+        throw new Error(`the door's gate decided nothing: ${readFileSync(out, "utf8")}`);
+      return after[after.length - 1];
+    },
+    async stop() {
+      control.end();
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((resolve) =>
+          child.exitCode !== null ? resolve() : child.once("exit", resolve),
+        );
+      }
+    },
+  };
 }
 
 // Every visible input, select, textarea and button of the page (dialogs included) with its

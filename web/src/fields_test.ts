@@ -47,6 +47,22 @@ test("a row's path names the row's control, else its list", () => {
   );
 });
 
+test("a staff member's field errors name the field (PATCH /staff/{id})", () => {
+  const details = ["display_name", "department"];
+  assert.deepEqual(fieldOfMessage("display_name: display name is empty", details), {
+    field: "display_name",
+    text: "display name is empty",
+  });
+  assert.deepEqual(fieldOfMessage("department: department is longer than 200 bytes", details), {
+    field: "department",
+    text: "department is longer than 200 bytes",
+  });
+  assert.equal(
+    fieldOfMessage("request body: give display_name, department or both", details),
+    null,
+  );
+});
+
 test("a name that is taken names the name field", () => {
   assert.equal(fieldOfMessage("door name 'Lane 1' is taken by door 4", door)?.field, "name");
 });

@@ -2,6 +2,7 @@
 import { App, type Route } from "./app";
 import { renderAudit } from "./pages/audit";
 import { dashboardPage } from "./pages/dashboard";
+import { renderErasures } from "./pages/erasures";
 import { renderEvents } from "./pages/events";
 import { renderGates } from "./pages/gates";
 import { renderLogin } from "./pages/login";
@@ -78,6 +79,13 @@ if (root) {
     },
     { path: "gates", title: "Gates", roles: ["security_admin"], nav: true, render: renderGates },
     { path: "audit", title: "Audit", roles: ["auditor"], nav: true, render: renderAudit },
+    {
+      path: "erasures",
+      title: "Erasures",
+      roles: ["security_admin", "hr", "auditor"],
+      nav: true,
+      render: renderErasures,
+    },
     { path: "me", title: "My cards", roles: ["staff"], nav: true, render: renderMe },
   ];
   app.setRoutes(routes, renderLogin);

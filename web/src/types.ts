@@ -180,3 +180,17 @@ export interface AuditRecord {
   salt: string | null;
   record: string | null;
 }
+
+// GET /api/v1/audit/erasure-requests (docs/server.md "Erasure requests").
+export interface ErasureRequest {
+  id: number;
+  record: number;
+  reason: "data-subject-request" | "retention-expired" | "recorded-in-error";
+  state: "pending" | "approved" | "rejected";
+  requested_by: string;
+  requested_at: string;
+  request_entry: number;
+  decided_by: string | null;
+  decided_at: string | null;
+  erasure_entry: number | null;
+}

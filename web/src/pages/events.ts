@@ -51,16 +51,7 @@ export async function renderEvents(view: HTMLElement, context: PageContext): Pro
       listArea,
       table(
         "Door events, newest first",
-        [
-          "Time",
-          "Door",
-          "Gate",
-          "Result",
-          "Reason",
-          "Assurance",
-          "Staff",
-          ...(isAuditor ? ["Record"] : []),
-        ],
+        ["Time", "Door", "Gate", "Result", "Reason", "Assurance", "Staff", "Record"],
         page.items.map((e) => [
           formatTime(e.time),
           e.door.name ?? `door ${e.door.id}`,
@@ -69,7 +60,14 @@ export async function renderEvents(view: HTMLElement, context: PageContext): Pro
           e.reason,
           e.assurance ?? "—",
           e.staff_id === null ? "—" : `#${e.staff_id}`,
-          ...(isAuditor ? [h("a", { href: `#/audit/record/${e.id}` }, `#${e.id}`)] : []),
+          // Auditors check the record's inclusion; administrators may ask for its erasure.
+          isAuditor
+            ? h("a", { href: `#/audit/record/${e.id}` }, `#${e.id}`)
+            : h(
+                "a",
+                { href: `#/erasures/${e.id}`, title: `Ask for record ${e.id} to be erased` },
+                `#${e.id}`,
+              ),
         ]),
         "No events match.",
       ),

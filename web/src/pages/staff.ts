@@ -1,7 +1,8 @@
 // Staff and credentials (HR writes, security administrators read; both manage credentials):
-// the list by status and page, adding a staff member, status and validity, enrolment, the leaver
-// workflow and each credential's suspend / reinstate / revoke (DESIGN.md §5 "Lost card", P4),
-// with whether the change is in effect at each gate (security administrators).
+// the list by status and page, adding a staff member, editing their name and department, status
+// and validity, enrolment, the leaver workflow and each credential's suspend / reinstate / revoke
+// (DESIGN.md §5 "Lost card", P4), with whether the change is in effect at each gate (security
+// administrators).
 import { api, query } from "../api";
 import type { PageContext } from "../app";
 import { formatTime, h, notice, replace, table } from "../dom";
@@ -140,7 +141,7 @@ async function renderStaffMember(
         h("dt", {}, "Enrolment"),
         enrolment,
         h("dt", {}, "Department"),
-        h("dd", {}, s.department || "—"),
+        h("dd", { "data-testid": "staff-department" }, s.department || "—"),
         h("dt", {}, "Valid from"),
         h("dd", {}, formatTime(s.valid_from)),
         h("dt", {}, "Valid until"),
@@ -240,6 +241,37 @@ async function renderStaffMember(
   await loadCredentials();
   if (!isHr) return;
 
+  // The staff number is the key HR finds people by: the API does not change it.
+  const detailsForm = new Form({
+    key: `staff-details-${id}`,
+    title: "Name and department",
+    fields: [
+      {
+        name: "display_name",
+        label: "Display name",
+        required: true,
+        value: staff.display_name,
+        autocomplete: "off",
+      },
+      {
+        name: "department",
+        label: "Department",
+        value: staff.department,
+        autocomplete: "off",
+        help: "Empty: none",
+      },
+    ],
+    submit: "Save name and department",
+    onSubmit: async (values, f) => {
+      staff = await api<Staff>("PATCH", `/staff/${id}`, {
+        display_name: text(values, "display_name"),
+        department: text(values, "department"),
+      });
+      showStaff(staff);
+      f.setValues({ display_name: staff.display_name, department: staff.department });
+      f.showSuccess("Name and department saved.");
+    },
+  });
   const statusForm = new Form({
     key: `staff-status-${id}`,
     title: "Status",
@@ -342,6 +374,7 @@ async function renderStaffMember(
     h(
       "div",
       { class: "panels" },
+      h("section", { class: "panel" }, detailsForm.element),
       h("section", { class: "panel" }, statusForm.element),
       h("section", { class: "panel" }, validityForm.element),
       leaver,

@@ -1,0 +1,254 @@
+// The door's badge authentication (badge_authenticator.h; docs/decisions/badge-eac-sequence.md;
+// BSI TR-03110-3 App. B).
+#include "gate/badge_authenticator.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "badge/badge_firewall.h"
+#include "badge/badge_ids.h"
+#include "badge/security_infos.h"
+#include "card/apdu_firewall.h"
+#include "card/command_apdu.h"
+#include "card/status_word.h"
+#include "card/tlv.h"
+#include "card/transceive.h"
+#include "identity/pseudonym.h"
+
+namespace sekisho::gate {
+namespace {
+
+using policy::Reason;
+
+AuthenticationOutcome Fail(Reason reason, const Status& status, std::string_view step) {
+  return AuthenticationOutcome::Failure(reason, status.WithContext(step));
+}
+
+bool IsDigits(ByteView value, std::size_t length) {
+  if (value.size() != length) return false;
+  for (std::uint8_t b : value) {
+    if (b < '0' || b > '9') return false;
+  }
+  return true;
+}
+
+bool IsCounterWarning(std::uint16_t sw) {
+  return (sw >> 8) == card::kSw1CounterWarning && (sw & 0xF0) == 0xC0;
+}
+
+// Records the status words the badge gives to the plain PACE commands: MSE:SET AT (C1 A4), which
+// answers 6983 when the PIN is blocked, and GENERAL AUTHENTICATE before secure messaging, whose
+// last step answers 63Cx (x tries left) to a wrong PIN (docs/decisions/badge-eac-sequence.md).
+class PaceTap final : public card::CardChannel {
+ public:
+  explicit PaceTap(card::CardChannel& inner) : inner_(inner) {}
+
+  Result<Bytes> Transmit(ByteView command) override {
+    ASSIGN_OR_RETURN(Bytes response, inner_.Transmit(command));
+    if (command.size() >= 4 && (command[0] & 0x0C) == 0 && response.size() >= 2) {
+      const std::uint16_t sw = ReadU16(response[response.size() - 2], response.back());
+      if (command[1] == badge::kInsManageSecurityEnvironment &&
+          ReadU16(command[2], command[3]) == badge::kMseSetAtPace) {
+        set_at_sw_ = sw;
+      } else if (command[1] == badge::kInsGeneralAuthenticate) {
+        general_authenticate_sw_ = sw;
+      }
+    }
+    return response;
+  }
+  Result<Bytes> Atr() override { return inner_.Atr(); }
+  Status Reset() override { return inner_.Reset(); }
+  bool IsPresent() override { return inner_.IsPresent(); }
+
+  std::optional<std::uint16_t> set_at_sw() const { return set_at_sw_; }
+  std::optional<std::uint16_t> general_authenticate_sw() const { return general_authenticate_sw_; }
+  void Forget() {
+    set_at_sw_.reset();
+    general_authenticate_sw_.reset();
+  }
+
+ private:
+  card::CardChannel& inner_;
+  std::optional<std::uint16_t> set_at_sw_;
+  std::optional<std::uint16_t> general_authenticate_sw_;
+};
+
+Status BadgePinBlockedError() {
+  return FailedPreconditionError(
+      "the badge PIN is blocked; the organisation's security office can reset it");
+}
+
+Status BadgePinLastTryError() {
+  return PermissionDeniedError(
+      "only one try is left on the badge PIN, and a wrong PIN would block the badge; the PIN "
+      "was not asked. Please have the badge PIN reset by the security office rather than risk "
+      "blocking the badge");
+}
+
+// What MSE:SET AT for PACE with the PIN says about the PIN, before anything is spent.
+enum class PinState { kUsable, kLastTry, kBlocked, kNoPin };
+
+// SELECT of the badge applet, then MSE:SET AT (PACE, PIN) (TR-03110-3 App. B.11.1). Neither
+// spends a try; BadgeTerminal starts over with its own SELECT. kNotFound when the card has no
+// badge applet; kFailedPrecondition for another refusal; the channel's errors.
+Result<PinState> ProbeBadgePin(card::CardChannel& channel) {
+  ASSIGN_OR_RETURN(
+      card::ResponseApdu selected,
+      card::Transceive(channel, {.cla = 0x00,
+                                 .ins = badge::kInsSelect,
+                                 .p1 = 0x04,
+                                 .p2 = 0x0C,
+                                 .data = Bytes(badge::kBadgeAid.begin(), badge::kBadgeAid.end())}));
+  if (selected.sw == ToU16(card::StatusWord::kFileNotFound)) {
+    return NotFoundError("no badge applet on the card (SELECT: 6A82)");
+  }
+  if (!selected.ok()) {
+    return FailedPreconditionError("SELECT of the badge applet refused: " + ToHex16(selected.sw));
+  }
+  Bytes mse = card::EncodeTlv(0x80, badge::ProtocolOid(badge::EacProtocol::kPace));
+  Append(mse, card::EncodeTlv(0x83, Bytes{static_cast<std::uint8_t>(badge::PacePassword::kPin)}));
+  ASSIGN_OR_RETURN(
+      card::ResponseApdu set_at,
+      card::Transceive(channel, {.cla = 0x00,
+                                 .ins = badge::kInsManageSecurityEnvironment,
+                                 .p1 = static_cast<std::uint8_t>(badge::kMseSetAtPace >> 8),
+                                 .p2 = static_cast<std::uint8_t>(badge::kMseSetAtPace & 0xFF),
+                                 .data = std::move(mse)}));
+  if (set_at.ok()) return PinState::kUsable;
+  if (IsCounterWarning(set_at.sw)) {
+    const int tries = set_at.sw & 0x0F;
+    if (tries == 0) return PinState::kBlocked;
+    return tries == 1 ? PinState::kLastTry : PinState::kUsable;
+  }
+  if (set_at.sw == ToU16(card::StatusWord::kAuthenticationMethodBlocked)) {
+    return PinState::kBlocked;
+  }
+  if (set_at.sw == ToU16(card::StatusWord::kReferencedDataNotFound)) return PinState::kNoPin;
+  return FailedPreconditionError("MSE:SET AT for the badge PIN refused: " + ToHex16(set_at.sw));
+}
+
+// The door-path reason for a failure of the EAC sequence (BadgeTerminal::ReadIdentifier's codes).
+Reason ReasonForTerminal(StatusCode code) {
+  switch (code) {
+    case StatusCode::kUnauthenticated:   // wrong CAN or PIN, terminal refused, chip not genuine
+    case StatusCode::kPermissionDenied:  // RI refused: the terminal lacks the right
+      return Reason::kAuthenticationFailed;
+    case StatusCode::kInvalidArgument:  // the gate's own credentials are malformed
+    case StatusCode::kInternal:
+      return Reason::kInternalError;
+    default:  // kNotFound, kDataLoss, kFailedPrecondition, the channel's errors
+      return Reason::kCardError;
+  }
+}
+
+}  // namespace
+
+const std::shared_ptr<const card::FirewallPolicy>& SharedBadgeGatePolicy() {
+  static const std::shared_ptr<const card::FirewallPolicy> policy =
+      std::make_shared<const card::FirewallPolicy>(badge::BadgeGatePolicy());
+  return policy;
+}
+
+Result<std::unique_ptr<BadgeAuthenticator>> BadgeAuthenticator::Create(
+    const badge::TerminalCredentials& credentials, const identity::OrgKey& k_org, Keypad& keypad,
+    SecretBytes can) {
+  if (!IsDigits(can.view(), kBadgeCanLength)) {
+    return InvalidArgumentError("the badge batch CAN must be 6 digits (0-9)");
+  }
+  return std::unique_ptr<BadgeAuthenticator>(
+      new BadgeAuthenticator(credentials, k_org, keypad, std::move(can)));
+}
+
+AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channel,
+                                                       policy::Assurance required) {
+  // DESIGN.md P3: the card sees the badge applet's EAC commands and the JPKI user-authentication
+  // path, nothing else.
+  auto firewall = card::ApduFirewall::Create(channel, SharedBadgeGatePolicy());
+  if (!firewall.ok()) return Fail(Reason::kInternalError, firewall.status(), "APDU firewall");
+  PaceTap tap(**firewall);
+
+  badge::PacePassword kind = badge::PacePassword::kCan;
+  SecretBytes pin;
+  if (required == policy::Assurance::kCardAndPin) {
+    // 1. PIN safety before the holder is asked (DESIGN.md P6).
+    auto state = ProbeBadgePin(tap);
+    if (!state.ok()) {
+      if ((*firewall)->stats().refused > 0) {
+        return Fail(Reason::kCardError, state.status(), "badge PIN's retry counter");
+      }
+      return Fail(ReasonForTerminal(state.status().code()), state.status(),
+                  "badge PIN's retry counter");
+    }
+    switch (*state) {
+      case PinState::kBlocked:
+        return Fail(Reason::kPinRefused, BadgePinBlockedError(), "PIN safety");
+      case PinState::kLastTry:
+        return Fail(Reason::kPinRefused, BadgePinLastTryError(), "PIN safety");
+      case PinState::kNoPin:
+        // Read with the CAN: the policy refuses the door (kInsufficientAssurance) knowing whose
+        // badge it was.
+        break;
+      case PinState::kUsable: {
+        // 2. The PIN, typed on the gate's keypad.
+        auto typed = keypad_.ReadPin();
+        if (!typed.ok()) {
+          const Reason reason = typed.status().code() == StatusCode::kDeadlineExceeded
+                                    ? Reason::kAuthenticationFailed
+                                    : Reason::kCardError;
+          return Fail(reason, typed.status(), "reading the badge PIN from the keypad");
+        }
+        if (!typed->has_value()) {
+          return Fail(Reason::kAuthenticationFailed,
+                      UnauthenticatedError("the holder cancelled the PIN entry"), "badge PIN");
+        }
+        pin = std::move(**typed);
+        if (!IsDigits(pin.view(), kBadgePinLength)) {
+          return Fail(Reason::kAuthenticationFailed,
+                      InvalidArgumentError(
+                          "the badge PIN must be 6 digits (0-9); nothing was sent to the card"),
+                      "badge PIN");
+        }
+        kind = badge::PacePassword::kPin;
+        break;
+      }
+    }
+  }
+
+  // 3. The EAC sequence, once: PACE, TA, CA, RI.
+  tap.Forget();
+  badge::BadgeTerminal terminal(tap, credentials_);
+  auto identifier = terminal.ReadIdentifier(kind == badge::PacePassword::kPin ? pin : can_, kind);
+  pin.Wipe();
+  if (!identifier.ok()) {
+    const Status& status = identifier.status();
+    if ((*firewall)->stats().refused > 0) return Fail(Reason::kCardError, status, "badge");
+    if (kind == badge::PacePassword::kPin) {
+      if (tap.set_at_sw() == ToU16(card::StatusWord::kAuthenticationMethodBlocked)) {
+        return Fail(Reason::kPinRefused, BadgePinBlockedError(), "badge PIN");
+      }
+      const std::optional<std::uint16_t> answer = tap.general_authenticate_sw();
+      if (answer && IsCounterWarning(*answer) && status.code() == StatusCode::kUnauthenticated) {
+        const int tries = *answer & 0x0F;
+        return Fail(Reason::kAuthenticationFailed,
+                    UnauthenticatedError(
+                        tries == 0 ? std::string("the badge PIN is wrong, and the badge PIN is "
+                                                 "now blocked")
+                                   : "the badge PIN is wrong; " + std::to_string(tries) +
+                                         (tries == 1 ? " try left" : " tries left")),
+                    "badge PIN");
+      }
+    }
+    return Fail(ReasonForTerminal(status.code()), status, "badge");
+  }
+
+  // The credential key: the first 16 bytes of the organisation's RI pseudonym (DESIGN.md §3).
+  const Bytes pseudonym = identity::RiPseudonym(k_org_, *identifier);
+  WipeBytes(*identifier);
+  return AuthenticationOutcome::Success(policy::CredentialKeyOf(pseudonym),
+                                        kind == badge::PacePassword::kPin
+                                            ? policy::Assurance::kCardAndPin
+                                            : policy::Assurance::kCard);
+}
+
+}  // namespace sekisho::gate
