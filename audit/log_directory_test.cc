@@ -64,7 +64,8 @@ TEST_F(LogDirectoryTest, RotationHandsOverFromTheOldKeyToTheNew) {
   ASSERT_OK_AND_ASSIGN(auto log, OpenLogInDirectory(dir_.path(), random_, clock_, {}));
   EXPECT_EQ(log->origin(), origin_);  // the log keeps its name
   ASSERT_OK_AND_ASSIGN(const StoredEntry record, log->GetRecord(rotation.record));
-  const std::string text(record.record->begin(), record.record->end());
+  ASSERT_TRUE(record.record.has_value());
+  const std::string text = ToString(record.record.value_or(Bytes{}));
   EXPECT_THAT(text, HasSubstr("\"action\":\"checkpoint-key-rotated\""));
   EXPECT_THAT(text, HasSubstr("\"actor\":\"operator\""));
   EXPECT_THAT(text, HasSubstr("\"new_key\":\"" + ToHex(current.public_key().bytes()) + "\""));

@@ -768,10 +768,8 @@ TEST_F(ApiRoutesTest, ErasureIsRequestedByOnePersonAndDecidedByAnother) {
     return log.GetRecord(request["request_entry"].get<std::uint64_t>());
   }));
   ASSERT_TRUE(asked.record.has_value());
-  EXPECT_THAT(std::string(asked.record->begin(), asked.record->end()),
-              HasSubstr("\"action\":\"erasure-requested\""));
-  EXPECT_THAT(std::string(asked.record->begin(), asked.record->end()),
-              HasSubstr("\"object\":\"audit-record/" + record + "\""));
+  EXPECT_THAT(ToString(*asked.record), HasSubstr("\"action\":\"erasure-requested\""));
+  EXPECT_THAT(ToString(*asked.record), HasSubstr("\"object\":\"audit-record/" + record + "\""));
 
   // One pending request per record; bad input is precise.
   r = Call("POST", "/api/v1/audit/erasure-requests", &hr, ask);
