@@ -45,6 +45,42 @@ Result<std::size_t> DecodeLe(ByteView le) {
   return InvalidArgumentError("DO 97 (Le) is not 1 or 2 bytes");
 }
 
+// The protected data objects of one APDU, in the only order ISO/IEC 7816-4:2020 §10 allows here:
+// DO 87 (cryptogram), then `middle` (DO 97 Le in commands, DO 99 status in responses), then DO 8E
+// (MAC), each at most once; mac_offset is where DO 8E starts (the MAC covers what precedes it).
+struct SmObjects {
+  const card::Tlv* cryptogram = nullptr;
+  const card::Tlv* middle = nullptr;
+  const card::Tlv* mac = nullptr;
+  std::size_t mac_offset = 0;
+};
+
+Result<SmObjects> SplitSmObjects(const std::vector<card::Tlv>& tlvs, std::uint32_t middle) {
+  SmObjects out;
+  std::size_t offset = 0;
+  int last_rank = 0;
+  for (const card::Tlv& t : tlvs) {
+    const int rank = t.header.tag == kTagCryptogram ? 1
+                     : t.header.tag == middle       ? 2
+                     : t.header.tag == kTagMac      ? 3
+                                                    : 0;
+    if (rank == 0) {
+      return InvalidArgumentError("unexpected SM data object " +
+                                  ToHex(card::EncodeTlv(t.header.tag, {})).substr(0, 2));
+    }
+    if (rank <= last_rank) return InvalidArgumentError("SM data objects out of order");
+    last_rank = rank;
+    if (rank == 1) out.cryptogram = &t;
+    if (rank == 2) out.middle = &t;
+    if (rank == 3) {
+      out.mac = &t;
+      out.mac_offset = offset;
+    }
+    offset += t.header.total_length();
+  }
+  return out;
+}
+
 }  // namespace
 
 Bytes IsoPad(ByteView data) {
@@ -81,8 +117,8 @@ Result<SmSession> SmSession::Create(SecretBytes k_enc, SecretBytes k_mac) {
   // carries OpenPACE's SM key context; the keys come from PACE or CA, whichever established them.
   ContextPtr ctx(EAC_CTX_new());
   if (!ctx ||
-      EAC_CTX_init_ca(ctx.get(), NID_id_CA_ECDH_AES_CBC_CMAC_128,
-                      kStandardizedDomainParameterId) != 1 ||
+      EAC_CTX_init_ca(ctx.get(), NID_id_CA_ECDH_AES_CBC_CMAC_128, kStandardizedDomainParameterId) !=
+          1 ||
       ctx->ca_ctx == nullptr || ctx->ca_ctx->ka_ctx == nullptr) {
     return LibraryError(StatusCode::kInternal, "secure-messaging context set-up failed");
   }
@@ -207,31 +243,12 @@ Result<card::CommandApdu> SmSession::UnwrapCommand(ByteView bytes) {
   }
   auto tlvs = card::ParseTlvSequence(c.data, card::TlvMode::kStrict);
   if (!tlvs.ok()) return Fail(tlvs.status().WithContext("SM data objects"));
-  const card::Tlv* cryptogram = nullptr;
-  const card::Tlv* le = nullptr;
-  const card::Tlv* mac = nullptr;
-  std::size_t mac_offset = 0;
-  std::size_t offset = 0;
-  int last_rank = 0;
-  for (const card::Tlv& t : *tlvs) {
-    const int rank = t.header.tag == kTagCryptogram ? 1
-                     : t.header.tag == kTagLe       ? 2
-                     : t.header.tag == kTagMac      ? 3
-                                                    : 0;
-    if (rank == 0) {
-      return Fail(InvalidArgumentError("unexpected SM data object " +
-                                       ToHex(card::EncodeTlv(t.header.tag, {})).substr(0, 2)));
-    }
-    if (rank <= last_rank) return Fail(InvalidArgumentError("SM data objects out of order"));
-    last_rank = rank;
-    if (rank == 1) cryptogram = &t;
-    if (rank == 2) le = &t;
-    if (rank == 3) {
-      mac = &t;
-      mac_offset = offset;
-    }
-    offset += t.header.total_length();
-  }
+  auto objects = SplitSmObjects(*tlvs, kTagLe);
+  if (!objects.ok()) return Fail(objects.status());
+  const card::Tlv* cryptogram = objects->cryptogram;
+  const card::Tlv* le = objects->middle;
+  const card::Tlv* mac = objects->mac;
+  const std::size_t mac_offset = objects->mac_offset;
   if (mac == nullptr) return Fail(InvalidArgumentError("DO 8E (MAC) is missing"));
   if (mac->value.size() != kSmMacSize) return Fail(InvalidArgumentError("DO 8E is not 8 bytes"));
   auto mac_input = Pad(Header(c, c.cla));
@@ -287,28 +304,12 @@ Result<card::ResponseApdu> SmSession::UnwrapResponse(ByteView bytes) {
   if (!outer.ok()) return Fail(InvalidArgumentError("SM response is shorter than a status word"));
   auto tlvs = card::ParseTlvSequence(outer->data, card::TlvMode::kStrict);
   if (!tlvs.ok()) return Fail(tlvs.status().WithContext("SM response data objects"));
-  const card::Tlv* cryptogram = nullptr;
-  const card::Tlv* status = nullptr;
-  const card::Tlv* mac = nullptr;
-  std::size_t mac_offset = 0;
-  std::size_t offset = 0;
-  int last_rank = 0;
-  for (const card::Tlv& t : *tlvs) {
-    const int rank = t.header.tag == kTagCryptogram ? 1
-                     : t.header.tag == kTagStatus   ? 2
-                     : t.header.tag == kTagMac      ? 3
-                                                    : 0;
-    if (rank == 0) return Fail(InvalidArgumentError("unexpected SM data object in response"));
-    if (rank <= last_rank) return Fail(InvalidArgumentError("SM data objects out of order"));
-    last_rank = rank;
-    if (rank == 1) cryptogram = &t;
-    if (rank == 2) status = &t;
-    if (rank == 3) {
-      mac = &t;
-      mac_offset = offset;
-    }
-    offset += t.header.total_length();
-  }
+  auto objects = SplitSmObjects(*tlvs, kTagStatus);
+  if (!objects.ok()) return Fail(objects.status());
+  const card::Tlv* cryptogram = objects->cryptogram;
+  const card::Tlv* status = objects->middle;
+  const card::Tlv* mac = objects->mac;
+  const std::size_t mac_offset = objects->mac_offset;
   if (mac == nullptr || status == nullptr) {
     // A card that answers in clear (6987/6988 after an SM error) ends the session too.
     return Fail(InvalidArgumentError("response lacks DO 99 or DO 8E (card answered " +
