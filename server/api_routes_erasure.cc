@@ -3,8 +3,11 @@
 // auditor who did not ask approves (the log erases the content and appends its erasure record,
 // docs/formats/audit-log.md "Erasure") or rejects. Each request and decision is also an admin
 // record of the log, so the log itself shows who asked, who decided and why.
+#include <cstdint>
+#include <optional>
 #include <string>
 
+#include "audit/record.h"
 #include "server/api_audit_record.h"
 #include "server/api_registry_json.h"
 #include "server/api_routes.h"
@@ -98,13 +101,35 @@ Result<ErasureRequest> PendingForDecision(ApiContext& context, const ApiRequest&
   return pending;
 }
 
+// The erasure record that names `record`, searched from the newest record back to it; nullopt
+// when `record` still holds its content or no erasure record names it.
+Result<std::optional<std::uint64_t>> ErasureRecordOf(audit::AuditLog& log, std::uint64_t record) {
+  ASSIGN_OR_RETURN(const audit::StoredEntry target, log.GetRecord(record));
+  if (!target.erased()) return std::optional<std::uint64_t>();
+  for (std::uint64_t i = log.size(); i-- > record + 1;) {
+    ASSIGN_OR_RETURN(const audit::StoredEntry entry, log.GetRecord(i));
+    if (entry.kind != audit::RecordKind::kErasure || !entry.record) continue;
+    Result<std::uint64_t> named = audit::ParseErasureRecord(*entry.record);
+    if (named.ok() && *named == record) return std::optional<std::uint64_t>(i);
+  }
+  return std::optional<std::uint64_t>();
+}
+
+// Erases the request's record. A record erased already (an approval that stopped between the
+// erasure and the decision, or an erasure by other means) gives the erasure record that did it,
+// so approving again completes the request instead of refusing it.
+Result<std::uint64_t> EraseForRequest(ApiContext& context, std::uint64_t record) {
+  return context.audit_log.With([&](audit::AuditLog& log) -> Result<std::uint64_t> {
+    RETURN_IF_ERROR(log.Refresh());
+    ASSIGN_OR_RETURN(const std::optional<std::uint64_t> done, ErasureRecordOf(log, record));
+    if (done) return *done;
+    return log.Erase(record);
+  });
+}
+
 Result<ApiResponse> Approve(ApiContext& context, const ApiRequest& request) {
   ASSIGN_OR_RETURN(const ErasureRequest pending, PendingForDecision(context, request));
-  ASSIGN_OR_RETURN(const std::uint64_t erasure,
-                   context.audit_log.With([&](audit::AuditLog& log) -> Result<std::uint64_t> {
-                     RETURN_IF_ERROR(log.Refresh());
-                     return log.Erase(pending.record);
-                   }));
+  ASSIGN_OR_RETURN(const std::uint64_t erasure, EraseForRequest(context, pending.record));
   ASSIGN_OR_RETURN(
       ErasureRequest decided,
       context.erasures->Decide(context.organisation, pending.id, ErasureState::kApproved,

@@ -845,6 +845,38 @@ TEST_F(ApiRoutesTest, ARejectedErasureLeavesTheRecordAndTheAuthorCannotDecide) {
   EXPECT_EQ(r.status, 400);
 }
 
+// An approval that stopped after the log erased the record but before the request was marked
+// decided leaves the request pending; approving it again completes it with the erasure record
+// that did the work, and erases nothing twice.
+TEST_F(ApiRoutesTest, ApprovingAnInterruptedErasureCompletesIt) {
+  std::uint64_t target = 0;
+  audit_log_->With([&](audit::AuditLog& log) {
+    ASSERT_OK_AND_ASSIGN(target, log.Append({audit::RecordKind::kGateEvent, ToBytes("door 5")}));
+  });
+  const Session hr = SignIn("harriet");
+  net::HttpResponse r = Call("POST", "/api/v1/audit/erasure-requests", &hr,
+                             json{{"record", target}, {"reason", "recorded-in-error"}}.dump());
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string id = std::to_string(Body(r)["id"].get<std::int64_t>());
+  std::uint64_t erasure = 0;
+  audit_log_->With([&](audit::AuditLog& log) {
+    ASSERT_OK_AND_ASSIGN(erasure, log.Erase(target));
+    ASSERT_THAT(log.Append({audit::RecordKind::kGateEvent, ToBytes("door 6")}), IsOk());
+  });
+  std::uint64_t size_before = 0;
+  audit_log_->With([&](audit::AuditLog& log) { size_before = log.size(); });
+
+  const Session auditor = SignIn("audrey");
+  r = Call("POST", "/api/v1/audit/erasure-requests/" + id + "/approve", &auditor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r)["state"], "approved");
+  EXPECT_EQ(Body(r)["erasure_entry"].get<std::uint64_t>(), erasure);
+  // Only the approval's admin record was added: no second erasure record.
+  audit_log_->With([&](audit::AuditLog& log) { EXPECT_EQ(log.size(), size_before + 1); });
+  EXPECT_EQ(Call("POST", "/api/v1/audit/erasure-requests/" + id + "/approve", &auditor).status,
+            409);
+}
+
 TEST_F(ApiRoutesTest, AdminEventsArePagedNewestFirst) {
   const Session s = SignIn("audrey");
   net::HttpResponse r = Call("GET", "/api/v1/admin-events?limit=1", &s);

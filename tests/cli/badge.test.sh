@@ -82,6 +82,7 @@ psn2=$(grep -o 'credential:  [A-Z2-7-]*' <<< "$OUT" | awk '{print $2}')
 [ "$psn1" != "$psn2" ] || fail "two badges with one pseudonym"
 run 0 staff show "${A[@]}" --staff E-1001
 expect_output "$psn1  badge  active"
+expect_output "badge valid until"
 # A badge is one organisation's: its file is never rewritten, by Globex or anyone.
 cp "$WORK/badge1.json" "$WORK/badge1.before"
 run 5 badge issue "${G[@]}" --staff G-1 --out "$WORK/badge1.json"

@@ -72,6 +72,7 @@ stop_card
 run 0 staff show "${A[@]}" --staff E-1001
 expect_output "$psn  jpki  retired - replaced"
 expect_output "$new_psn  jpki  active"
+expect_output "certificate valid until"
 
 # Revocation by pseudonym and by staff member; the events name who did it.
 last=${new_psn: -1}
