@@ -3,7 +3,7 @@
 
 BUILD        ?= build
 SAN_BUILD    ?= build-san
-FUZZ_SECONDS ?= 10
+FUZZ_SECONDS ?= 5
 JOBS        ?= $(shell nproc)
 
 .PHONY: all deps build demo test unit bench clean
