@@ -362,10 +362,9 @@ Result<Bytes> BadgeKeys::IdentifierOf(ByteView chip_ri_public_point) const {
   return badge::RestrictedIdentifier(sector_private_pkcs8_, chip_ri_public_point);
 }
 
-Result<badge::TerminalCredentials> BadgeKeys::IssueTerminal(badge::Date today,
-                                                            std::chrono::days validity,
-                                                            std::uint64_t rights,
-                                                            std::string_view sequence) const {
+Result<badge::CvCertificate> BadgeKeys::IssueTerminalCertificate(
+    badge::Date today, std::chrono::days validity, std::uint64_t rights, ByteView public_point,
+    std::string_view sequence, int number) const {
   if (validity < std::chrono::days(1) || validity > badge::kMaxTerminalValidity) {
     return InvalidArgumentError("a terminal certificate is valid for 1 to " +
                                 std::to_string(badge::kMaxTerminalValidity.count()) + " days");
@@ -374,8 +373,16 @@ Result<badge::TerminalCredentials> BadgeKeys::IssueTerminal(badge::Date today,
       !std::all_of(sequence.begin(), sequence.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
     return InvalidArgumentError("a terminal sequence prefix is two capital letters");
   }
+  if (number < 0 || number > 999) {
+    return InvalidArgumentError("a terminal sequence number is 0 to 999");
+  }
   if ((rights & ~dv_->rights()) != 0) {
     return InvalidArgumentError("the terminal's rights exceed the DV's");
+  }
+  if (Status s = badge::CheckPublicPoint(public_point); !s.ok()) {
+    return InvalidArgumentError("the terminal's public key is not an uncompressed " +
+                                std::string(badge::kCurveName) +
+                                " point: " + std::string(s.message()));
   }
   if (Status s = dv_->CheckValidAt(today); !s.ok()) {
     return FailedPreconditionError("the DV is " + std::string(s.message()));
@@ -384,17 +391,24 @@ Result<badge::TerminalCredentials> BadgeKeys::IssueTerminal(badge::Date today,
   const badge::Date end = std::chrono::sys_days(last) < std::chrono::sys_days(dv_->expiration())
                               ? last
                               : dv_->expiration();
+  return badge::IssueCvCertificate(
+      {.car = dv_->chr(),
+       .chr = BadgeChr(MnemonicOf(cvca_->chr()), sequence, number),
+       .role = badge::CvRole::kTerminal,
+       .rights = rights,
+       .effective = today,
+       .expiration = end,
+       .public_point = Bytes(public_point.begin(), public_point.end())},
+      dv_private_pkcs8_);
+}
+
+Result<badge::TerminalCredentials> BadgeKeys::IssueTerminal(badge::Date today,
+                                                            std::chrono::days validity,
+                                                            std::uint64_t rights,
+                                                            std::string_view sequence) const {
   ASSIGN_OR_RETURN(badge::EcKeyPair key, badge::GenerateEcKeyPair());
-  ASSIGN_OR_RETURN(
-      badge::CvCertificate terminal,
-      badge::IssueCvCertificate({.car = dv_->chr(),
-                                 .chr = BadgeChr(MnemonicOf(cvca_->chr()), sequence, 1),
-                                 .role = badge::CvRole::kTerminal,
-                                 .rights = rights,
-                                 .effective = today,
-                                 .expiration = end,
-                                 .public_point = key.public_point},
-                                dv_private_pkcs8_));
+  ASSIGN_OR_RETURN(badge::CvCertificate terminal,
+                   IssueTerminalCertificate(today, validity, rights, key.public_point, sequence));
   badge::TerminalCredentials credentials;
   credentials.dv_certificate = dv_->der();
   credentials.terminal_certificate = terminal.der();

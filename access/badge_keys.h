@@ -99,6 +99,19 @@ class BadgeKeys {
                                                    std::uint64_t rights,
                                                    std::string_view sequence = "TM") const;
 
+  // A terminal certificate from the DV for a key the terminal generated itself (its uncompressed
+  // brainpoolP256r1 `public_point`; the private key never leaves the terminal): holder reference
+  // BadgeChr(mnemonic, sequence, number), `rights`, valid from `today` for `validity` (whole days,
+  // never beyond the DV). kInvalidArgument for a point not on the curve, a validity of less than
+  // one day or more than badge::kMaxTerminalValidity, a malformed `sequence` (two capital
+  // letters), a `number` outside 0..999, or rights beyond the DV's; kFailedPrecondition when the
+  // DV is not valid at `today`.
+  Result<badge::CvCertificate> IssueTerminalCertificate(badge::Date today,
+                                                        std::chrono::days validity,
+                                                        std::uint64_t rights, ByteView public_point,
+                                                        std::string_view sequence = "TM",
+                                                        int number = 1) const;
+
  private:
   BadgeKeys() = default;
 

@@ -226,6 +226,45 @@ TEST_F(BadgeKeysTest, TerminalIsShortLivedWithTheRightsAskedFor) {
               StatusIs(StatusCode::kInvalidArgument));
 }
 
+// A terminal that generated its own key gets a certificate for that point; the private key never
+// reaches the issuer.
+TEST_F(BadgeKeysTest, TerminalCertificateForTheTerminalsOwnKey) {
+  auto keys = Create();
+  ASSERT_THAT(keys, IsOk());
+  auto key = badge::GenerateEcKeyPair();
+  ASSERT_THAT(key, IsOk());
+  auto cert = keys->IssueTerminalCertificate(Today(), std::chrono::days(3), badge::rights::kGate,
+                                             key->public_point, "TM", 42);
+  ASSERT_THAT(cert, IsOk());
+  EXPECT_EQ(cert->public_point(), key->public_point);
+  EXPECT_EQ(cert->chr(), "JP" + BadgeMnemonic("acme-corp") + "TM042");
+  EXPECT_EQ(cert->effective(), Today());
+  EXPECT_EQ(cert->expiration(), badge::testing::AddDays(Today(), 2));
+  auto chain = badge::VerifyTerminalChain(keys->cvca(), keys->dv(), *cert, Today());
+  ASSERT_THAT(chain, IsOk());
+  EXPECT_EQ(chain->rights, badge::rights::kGate);
+
+  Bytes not_a_point = key->public_point;
+  not_a_point.back() ^= 0x01;
+  EXPECT_THAT(keys->IssueTerminalCertificate(Today(), std::chrono::days(1), badge::rights::kGate,
+                                             not_a_point),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("not an uncompressed")));
+  EXPECT_THAT(keys->IssueTerminalCertificate(Today(), std::chrono::days(1), badge::rights::kGate,
+                                             ByteView(key->public_point).first(33)),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      keys->IssueTerminalCertificate(Today(), badge::kMaxTerminalValidity + std::chrono::days(1),
+                                     badge::rights::kGate, key->public_point),
+      StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(keys->IssueTerminalCertificate(Today(), std::chrono::days(1), badge::rights::kGate,
+                                             key->public_point, "TM", 1000),
+              StatusIs(StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      keys->IssueTerminalCertificate(badge::testing::AddDays(Today(), 365), std::chrono::days(1),
+                                     badge::rights::kGate, key->public_point),
+      StatusIs(StatusCode::kFailedPrecondition, HasSubstr("DV")));
+}
+
 // The organisation computes a badge's identifier from the chip's public RI key without asking
 // the card; a terminal running the whole EAC sequence against the badge reads the same bytes.
 TEST_F(BadgeKeysTest, IdentifierComputedAtIssuanceEqualsWhatTheBadgeAnswers) {

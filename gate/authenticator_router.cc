@@ -11,7 +11,11 @@
 namespace sekisho::gate {
 
 Result<CardRoute> AuthenticatorRouter::Route(card::CardChannel& channel) {
-  if (badge_ == nullptr) return CardRoute::kJpki;
+  return RouteCard(channel, badge_ != nullptr || (holder_ != nullptr && holder_->Current()));
+}
+
+Result<CardRoute> AuthenticatorRouter::RouteCard(card::CardChannel& channel, bool badges) {
+  if (!badges) return CardRoute::kJpki;
   ASSIGN_OR_RETURN(std::unique_ptr<card::ApduFirewall> firewall,
                    card::ApduFirewall::Create(channel, SharedBadgeGatePolicy()));
   // SELECT by AID, no response data (ISO/IEC 7816-4:2020 §11.2.2).
@@ -27,13 +31,43 @@ Result<CardRoute> AuthenticatorRouter::Route(card::CardChannel& channel) {
 
 AuthenticationOutcome AuthenticatorRouter::Authenticate(card::CardChannel& channel,
                                                         policy::Assurance required) {
-  auto route = Route(channel);
+  // One set of credentials for the whole tap, whatever a renewal swaps in meanwhile.
+  const std::shared_ptr<const HeldBadgeCredentials> held =
+      holder_ != nullptr ? holder_->Current() : nullptr;
+  auto route = RouteCard(channel, badge_ != nullptr || held != nullptr);
   if (!route.ok()) {
     return AuthenticationOutcome::Failure(policy::Reason::kCardError,
                                           route.status().WithContext("looking for a badge"));
   }
-  Authenticator& chosen = *route == CardRoute::kBadge ? *badge_ : jpki_;
-  return chosen.Authenticate(channel, required);
+  if (*route == CardRoute::kJpki) return jpki_.Authenticate(channel, required);
+  if (held != nullptr) return AuthenticateBadge(held, channel, required);
+  return badge_->Authenticate(channel, required);
+}
+
+AuthenticationOutcome AuthenticatorRouter::AuthenticateBadge(
+    const std::shared_ptr<const HeldBadgeCredentials>& set, card::CardChannel& channel,
+    policy::Assurance required) {
+  const HeldBadgeCredentials& held = *set;
+  if (held.not_after && *held.not_after <= clock_->Now()) {
+    return AuthenticationOutcome::Failure(
+        policy::Reason::kInternalError,
+        FailedPreconditionError("this gate's badge terminal certificate expired at " +
+                                FormatUtc(*held.not_after) +
+                                "; badges are refused until the gate renews it online"));
+  }
+  // Built once per set of credentials, so what depends only on them is not redone at each tap.
+  if (built_for_ != set) {
+    auto badge = BadgeAuthenticator::Create(held.credentials.terminal, *k_org_, *keypad_,
+                                            SecretBytes(held.credentials.can.view()));
+    if (!badge.ok()) {
+      return AuthenticationOutcome::Failure(
+          policy::Reason::kInternalError,
+          badge.status().WithContext("this gate's badge credentials"));
+    }
+    built_ = std::move(*badge);
+    built_for_ = set;
+  }
+  return built_->Authenticate(channel, required);
 }
 
 }  // namespace sekisho::gate

@@ -3,9 +3,15 @@
 // free area goes to the badge.
 #pragma once
 
+#include <memory>
+
+#include "base/clock.h"
 #include "base/result.h"
 #include "card/card_channel.h"
 #include "gate/authenticator.h"
+#include "gate/badge_credentials_holder.h"
+#include "gate/keypad.h"
+#include "identity/org_key.h"
 
 namespace sekisho::gate {
 
@@ -24,6 +30,20 @@ class AuthenticatorRouter final : public Authenticator {
   // `badge` may be null: the gate has no badge credentials.
   AuthenticatorRouter(Authenticator& jpki, Authenticator* badge) : jpki_(jpki), badge_(badge) {}
 
+  // Badge credentials that change while the gate runs: each tap takes the set `holder` holds at
+  // that moment (none: JPKI only) and reads a badge with a BadgeAuthenticator over that set, the
+  // keypad and K_org. A badge presented while the set's terminal certificate has expired
+  // (not_after <= clock.Now()) is refused after the SELECT as kInternalError "this gate's badge
+  // terminal certificate expired ...": the gate cannot prove itself to badges until it renews it.
+  AuthenticatorRouter(Authenticator& jpki, const BadgeCredentialsHolder& holder,
+                      const identity::OrgKey& k_org, Keypad& keypad, const Clock& clock)
+      : jpki_(jpki),
+        badge_(nullptr),
+        holder_(&holder),
+        k_org_(&k_org),
+        keypad_(&keypad),
+        clock_(&clock) {}
+
   // The route for the card on `channel` (sends at most the one SELECT). Any status word other than
   // 9000 is kJpki. Errors: the channel's (kUnavailable when the card went away ...), and
   // kPermissionDenied if the firewall refused the SELECT.
@@ -34,8 +54,22 @@ class AuthenticatorRouter final : public Authenticator {
                                      policy::Assurance required) override;
 
  private:
+  // Route() for a gate that reads badges (`badges`) or not.
+  static Result<CardRoute> RouteCard(card::CardChannel& channel, bool badges);
+  AuthenticationOutcome AuthenticateBadge(const std::shared_ptr<const HeldBadgeCredentials>& set,
+                                          card::CardChannel& channel, policy::Assurance required);
+
   Authenticator& jpki_;
   Authenticator* const badge_;
+  // Set by the holder's constructor only.
+  const BadgeCredentialsHolder* const holder_ = nullptr;
+  const identity::OrgKey* const k_org_ = nullptr;
+  Keypad* const keypad_ = nullptr;
+  const Clock* const clock_ = nullptr;
+  // The badge authenticator built for the last set used (it refers to that set's credentials,
+  // which built_for_ keeps alive), so what depends only on the set is not redone at each tap.
+  std::shared_ptr<const HeldBadgeCredentials> built_for_;
+  std::unique_ptr<Authenticator> built_;
 };
 
 }  // namespace sekisho::gate

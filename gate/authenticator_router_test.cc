@@ -286,3 +286,70 @@ TEST_F(AuthenticatorRouterTest, FreeAreaCardThroughTheDoorController) {
 
 }  // namespace
 }  // namespace sekisho::gate
+
+namespace sekisho::gate {
+namespace {
+
+// Credentials that change while the gate runs: each tap reads what the holder holds then.
+class HeldCredentialsRouterTest : public AuthenticatorRouterTest {
+ protected:
+  std::shared_ptr<const HeldBadgeCredentials> Held(std::optional<TimePoint> not_after) const {
+    auto held = std::make_shared<HeldBadgeCredentials>();
+    held->credentials.terminal = Credentials();
+    held->credentials.can = SecretBytes(std::string_view(kRouterCan));
+    held->not_after = not_after;
+    return held;
+  }
+
+  BadgeCredentialsHolder holder_;
+  AuthenticatorRouter held_router_{jpki_, holder_, k_org_, keypad_, clock_};
+};
+
+TEST_F(HeldCredentialsRouterTest, BadgesAreReadOnlyWhileTheHolderHoldsValidCredentials) {
+  // Each tap is a badge coming fresh into the field.
+  const auto tap = [&](std::optional<policy::CredentialKey>* key) {
+    auto applet = card::sim::BadgeApplet::Create(BadgeProfile(), clock_, card_random_).value();
+    card::sim::SimChannel sim(*applet);
+    *key = BadgeKey(applet->profile());
+    return held_router_.Authenticate(sim, Assurance::kCard);
+  };
+  std::optional<policy::CredentialKey> key;
+  {
+    // Nothing held: the badge is not even asked whether it is one.
+    auto applet = card::sim::BadgeApplet::Create(BadgeProfile(), clock_, card_random_).value();
+    card::sim::SimChannel sim(*applet);
+    EXPECT_EQ(held_router_.Route(sim).value(), CardRoute::kJpki);
+  }
+
+  holder_.Set(Held(clock_.Now() + std::chrono::hours(1)));
+  AuthenticationOutcome outcome = tap(&key);
+  ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
+  EXPECT_EQ(outcome.credential, key);
+
+  // The terminal certificate's end has passed: refused with the reason, nothing read.
+  clock_.Advance(std::chrono::hours(1));
+  outcome = tap(&key);
+  EXPECT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.reason, Reason::kInternalError);
+  EXPECT_THAT(outcome.status, StatusIs(StatusCode::kFailedPrecondition,
+                                       HasSubstr("badge terminal certificate expired")));
+  EXPECT_FALSE(outcome.credential.has_value());
+
+  // A renewal swapped in: the next tap reads the badge again.
+  holder_.Set(Held(clock_.Now() + std::chrono::hours(24)));
+  outcome = tap(&key);
+  ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
+  EXPECT_EQ(outcome.credential, key);
+
+  // Badges off again: a My Number Card is still read.
+  holder_.Set(nullptr);
+  auto card = card::sim::testing::NewTestCard();
+  card::sim::SimChannel jpki_sim(*card);
+  keypad_.AddPin(kTestCardPin);
+  outcome = held_router_.Authenticate(jpki_sim, Assurance::kCard);
+  ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
+  EXPECT_EQ(outcome.credential, JpkiKey());
+}
+
+}  // namespace
+}  // namespace sekisho::gate

@@ -49,7 +49,14 @@ Result<std::unique_ptr<GateDaemon>> GateDaemon::Open(const std::filesystem::path
                      BadgeAuthenticator::Create(d->options_.badge->terminal, *d->org_key_, keypad,
                                                 SecretBytes(d->options_.badge->can.view())));
   }
-  d->authenticator_ = std::make_unique<AuthenticatorRouter>(*d->jpki_, d->badge_.get());
+  if (d->badge_) {
+    d->authenticator_ = std::make_unique<AuthenticatorRouter>(*d->jpki_, d->badge_.get());
+  } else {
+    d->badge_holder_ =
+        options.badge_holder ? options.badge_holder : std::make_shared<BadgeCredentialsHolder>();
+    d->authenticator_ = std::make_unique<AuthenticatorRouter>(*d->jpki_, *d->badge_holder_,
+                                                              *d->org_key_, keypad, clock);
+  }
   ASSIGN_OR_RETURN(d->controller_,
                    DoorController::Create(*d->queue_, *d->authenticator_, clock,
                                           {{d->door_id_, &door}}, options.door_options));
@@ -84,10 +91,16 @@ Status GateDaemon::ServeConnection(const std::atomic<bool>& stop) {
                                                   .tls = tls,
                                                   // A full snapshot is the largest message.
                                                   .message_limit = sync::kMaxMessageSize}));
+  SyncSession::Options sync_options{.max_batch_events = options_.max_batch_events,
+                                    .organisation = config_.organisation};
+  // A snapshot key rollover the gate follows is in gate.json before it is used.
+  sync_options.save_snapshot_key = [this](const Ed25519PublicKey& key, std::string_view org) {
+    return files_.SaveSnapshotKey(config_, key, org);
+  };
   ASSIGN_OR_RETURN(std::unique_ptr<SyncSession> session,
                    SyncSession::Create(*queue_, *updater_, *state_, *controller_,
                                        [&client](Bytes message) { return client->Send(message); },
-                                       {.max_batch_events = options_.max_batch_events}));
+                                       sync_options));
   Status status = session->OnConnected();
   if (status.ok()) {
     online_ = true;
@@ -152,12 +165,17 @@ Status GateDaemon::Run(const std::atomic<bool>& stop) {
 }
 
 GateStatus GateDaemon::status() const {
+  std::optional<TimePoint> badge_terminal_not_after;
+  if (badge_holder_) {
+    if (auto held = badge_holder_->Current()) badge_terminal_not_after = held->not_after;
+  }
   return {.online = online_.load(),
           .policy_version = controller_->snapshot_version(),
           .queue = queue_->state(),
           .connections = connections_.load(),
           .failed_attempts = failed_attempts_.load(),
-          .last_error = last_error_.load()};
+          .last_error = last_error_.load(),
+          .badge_terminal_not_after = badge_terminal_not_after};
 }
 
 }  // namespace sekisho::gate

@@ -15,6 +15,7 @@
 #include "base/random.h"
 #include "gate/authenticator_router.h"
 #include "gate/badge_authenticator.h"
+#include "gate/badge_credentials_holder.h"
 #include "gate/card_reader.h"
 #include "gate/door.h"
 #include "gate/door_controller.h"
@@ -43,6 +44,10 @@ struct GateDaemonOptions {
   // The gate's badge credentials; null: every card is read as a My Number Card (JPKI). With them,
   // cards that answer the badge applet's SELECT are read as badges (AuthenticatorRouter).
   std::shared_ptr<const BadgeGateCredentials> badge;
+  // Without `badge`: the badge credentials that change while the gate runs (a renewed terminal
+  // certificate, gate/terminal_renewer.h); each tap reads the set held then, and the gate reads
+  // badges only while it holds one. Null: the daemon keeps an empty holder of its own.
+  std::shared_ptr<BadgeCredentialsHolder> badge_holder;
 };
 
 // What the daemon reports about itself (for the console, logs and tests).
@@ -56,6 +61,8 @@ struct GateStatus {
   int failed_attempts = 0;
   // The code that ended the last connection or attempt; kOk before the first ended.
   StatusCode last_error = StatusCode::kOk;
+  // When the held badge terminal certificate ends; nullopt without one (or without an end).
+  std::optional<TimePoint> badge_terminal_not_after;
 };
 
 class GateDaemon {
@@ -99,7 +106,8 @@ class GateDaemon {
   std::unique_ptr<EventQueue> queue_;
   std::unique_ptr<GateState> state_;
   std::unique_ptr<JpkiAuthenticator> jpki_;
-  std::unique_ptr<BadgeAuthenticator> badge_;  // null without badge credentials
+  std::unique_ptr<BadgeAuthenticator> badge_;             // null without options.badge
+  std::shared_ptr<BadgeCredentialsHolder> badge_holder_;  // without options.badge
   std::unique_ptr<AuthenticatorRouter> authenticator_;
   std::unique_ptr<DoorController> controller_;
   std::unique_ptr<PolicyUpdater> updater_;

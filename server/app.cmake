@@ -2,7 +2,7 @@
 # gate routes, the console's live event stream and files, and the HTTPS listener with the REST
 # API, the gates' sync WebSocket and the console.
 add_library(sekisho_server
-  console_files.cc event_stream.cc gate_routes.cc server.cc server_certificate.cc server_site.cc
+  badge_terminal_route.cc console_files.cc event_stream.cc gate_routes.cc server.cc server_certificate.cc server_site.cc
   tls_files.cc)
 target_link_libraries(sekisho_server
   PUBLIC sekisho_server_api sekisho_server_sync sekisho_net sekisho_site sekisho_access
@@ -10,6 +10,7 @@ target_link_libraries(sekisho_server
   PRIVATE spdlog::spdlog)
 
 sekisho_test(server_test
-  SOURCES console_files_test.cc event_stream_test.cc server_certificate_test.cc server_test.cc
+  SOURCES badge_terminal_route_test.cc console_files_test.cc event_stream_test.cc
+    server_certificate_test.cc server_test.cc
     ${PROJECT_SOURCE_DIR}/access/test_site.cc ${PROJECT_SOURCE_DIR}/card/sim/sim_test_card.cc
   LIBS sekisho_server sekisho_gate_daemon sekisho_card_sim)

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "badge/cv_certificate.h"
 #include "net/tls_context.h"
 #include "server/api_registry_json.h"
 #include "server/api_routes.h"
@@ -75,6 +76,17 @@ Result<std::unique_ptr<Server>> Server::Create(ServerSite& site, const ServerOpt
   });
   s->router_ = BuildApiRouter(*s->api_);
   AddGateRoutes(*s->router_, *s->api_, *s->gate_routes_);
+  if (options.badge_terminal_validity < std::chrono::days(1) ||
+      options.badge_terminal_validity > badge::kMaxTerminalValidity) {
+    return InvalidArgumentError("badge terminal certificates are valid for 1 to " +
+                                std::to_string(badge::kMaxTerminalValidity.count()) + " days");
+  }
+  s->badge_terminal_.reset(
+      new BadgeTerminalRouteContext{.gates = site.gates(),
+                                    .dir = site.dir(),
+                                    .org_name = site.org().name,
+                                    .validity = options.badge_terminal_validity});
+  AddBadgeTerminalRoute(*s->router_, *s->api_, *s->badge_terminal_);
 
   net::HttpServerOptions http;
   http.address = options.address;

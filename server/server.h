@@ -19,6 +19,7 @@
 #include "server/api_router.h"
 #include "server/auth_rate_limiter.h"
 #include "server/auth_sessions.h"
+#include "server/badge_terminal_route.h"
 #include "server/console_files.h"
 #include "server/event_stream.h"
 #include "server/gate_hub.h"
@@ -44,6 +45,9 @@ struct ServerOptions {
   std::chrono::milliseconds watch_interval{1000};
   // The built web console to serve (server/console_files.h); none: non-API paths answer 404.
   std::optional<std::filesystem::path> console_dir;
+  // How long the badge terminal certificates issued to gates are valid (1 to
+  // badge::kMaxTerminalValidity days; server/badge_terminal_route.h).
+  std::chrono::days badge_terminal_validity = kDefaultBadgeTerminalValidity;
 };
 
 class Server {
@@ -90,6 +94,7 @@ class Server {
   std::unique_ptr<LoginRateLimiter> rate_limiter_;
   std::unique_ptr<ApiContext> api_;
   std::unique_ptr<GateRoutesContext> gate_routes_;
+  std::unique_ptr<BadgeTerminalRouteContext> badge_terminal_;
   std::unique_ptr<ApiRouter> router_;
   std::unique_ptr<EventStream> live_;
   std::unique_ptr<ConsoleFiles> console_;

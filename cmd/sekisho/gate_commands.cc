@@ -26,6 +26,7 @@
 #include "gate/pcsc_card_reader.h"
 #include "gate/registration.h"
 #include "gate/simulated_door.h"
+#include "gate/terminal_renewer.h"
 #include "server/api_audit_record.h"
 #include "server/server_site.h"
 
@@ -234,6 +235,9 @@ struct RunOptions {
   int pin_pad_timeout = 30;  // seconds, as typed
   std::optional<int> simulated_door_fd;
   int held_open_limit = 30;  // seconds, as typed
+  bool no_badges = false;
+  std::optional<double> badge_renew_margin;  // hours, as typed
+  int badge_check_interval = 60;             // seconds, as typed
 };
 
 Status GateRun(const RunOptions& o) {
@@ -251,9 +255,30 @@ Status GateRun(const RunOptions& o) {
   // Without lock hardware attached, the door is the simulated one: unlocks are logged, and its
   // contact moves only through the simulator control.
   SharedSimulatedDoor door(clock, std::chrono::seconds(o.held_open_limit));
+  // Badge terminal credentials: loaded from the gate directory, fetched and renewed while online
+  // (docs/gate.md "Badge terminal credentials").
+  auto badge_holder = std::make_shared<gate::BadgeCredentialsHolder>();
+  std::unique_ptr<gate::TerminalRenewer> renewer;
+  if (!o.no_badges) {
+    // A failed attempt is retried after one check interval, then ever later (up to an hour).
+    gate::TerminalRenewerOptions renewal{
+        .check_interval = std::chrono::seconds(o.badge_check_interval),
+        .retry_min = std::chrono::seconds(o.badge_check_interval)};
+    if (o.badge_renew_margin) {
+      renewal.renew_margin =
+          std::chrono::seconds(static_cast<std::int64_t>(*o.badge_renew_margin * 3600));
+    }
+    ASSIGN_OR_RETURN(renewer, gate::TerminalRenewer::Create(o.dir, *badge_holder, clock, renewal));
+    if (Status loaded = renewer->LoadStored();
+        !loaded.ok() && loaded.code() != StatusCode::kNotFound) {
+      return loaded;
+    }
+    renewer->Check();
+  }
   ASSIGN_OR_RETURN(
       std::unique_ptr<gate::GateDaemon> daemon,
-      gate::GateDaemon::Open(o.dir, *reader, keypad, door, clock, random, {.door = o.door},
+      gate::GateDaemon::Open(o.dir, *reader, keypad, door, clock, random,
+                             {.door = o.door, .badge_holder = badge_holder},
                              [](const gate::Event& e) {
                                std::printf("door %u: %s\n", e.door,
                                            std::string(policy::ReasonName(
@@ -273,9 +298,12 @@ Status GateRun(const RunOptions& o) {
     control =
         std::thread([&] { ControlSimulatedDoor(*o.simulated_door_fd, door, stop, finished); });
   }
+  std::thread renewal;
+  if (renewer) renewal = std::thread([&] { renewer->Run(finished); });
   Status status = daemon->Run(stop);
   finished = true;
   if (control.joinable()) control.join();
+  if (renewal.joinable()) renewal.join();
   return status;
 }
 
@@ -336,6 +364,17 @@ void RegisterGateCommands(CLI::App& app, Action& action) {
                 "descriptor, one command per line, 'open' or 'close'");
   u->add_option("--held-open-limit", run->held_open_limit,
                 "Seconds the door may stay open before a door-held-open alarm")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  u->add_flag("--no-badges", run->no_badges,
+              "Read every card as a My Number Card: no badge terminal certificate is fetched or "
+              "used");
+  u->add_option("--badge-renew-margin", run->badge_renew_margin,
+                "Hours before its end at which the badge terminal certificate is renewed "
+                "(default: half its validity)")
+      ->check(CLI::Range(0.0, 24.0 * 7));
+  u->add_option("--badge-check-interval", run->badge_check_interval,
+                "Seconds between looks at the badge terminal certificate's expiry")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   u->callback([run, &action] { action = [run] { return GateRun(*run); }; });

@@ -27,6 +27,7 @@ struct ServeOptions {
   bool plain_http = false;
   int threads = 4;
   std::optional<std::string> console;
+  int badge_terminal_days = 3;
 };
 
 Status Serve(const ServeOptions& o) {
@@ -41,7 +42,9 @@ Status Serve(const ServeOptions& o) {
                                                   .port = o.port,
                                                   .plain_http = o.plain_http,
                                                   .threads = o.threads,
-                                                  .console_dir = o.console}));
+                                                  .console_dir = o.console,
+                                                  .badge_terminal_validity =
+                                                      std::chrono::days(o.badge_terminal_days)}));
   std::atomic<bool>& stop = StopOnSignal();
   RETURN_IF_ERROR(srv->Start());
   std::printf("serving %s on %s://%s:%u/  (Ctrl-C stops)\n", site->org().name.c_str(),
@@ -99,6 +102,11 @@ void RegisterServerCommands(CLI::App& app, Action& action) {
               "Plain HTTP instead of TLS, on a loopback address only (gates cannot connect)");
   s->add_option("--threads", serve->threads, "I/O threads")->capture_default_str()->check(
       CLI::Range(1, 64));
+  s->add_option("--badge-terminal-days", serve->badge_terminal_days,
+                "Days the badge terminal certificates issued to gates are valid (gates renew "
+                "them when half is left)")
+      ->check(CLI::Range(1, 7))
+      ->capture_default_str();
   s->add_option("--console", serve->console,
                 "Serve the built web console from this directory (its index.html and assets/)");
   s->callback([serve, &action] { action = [serve] { return Serve(*serve); }; });

@@ -100,10 +100,11 @@ count_in() {
   echo "${n:-0}"
 }
 
+# start_server [SERVE OPTIONS...]: `sekisho serve` in the background until it serves.
 start_server() {
   local before
   before=$(count_in "$WORK/serve.out" "serving")
-  "$SEKISHO" --log-file "$WORK/serve.log" serve --data "$DATA" --port "$PORT" \
+  "$SEKISHO" --log-file "$WORK/serve.log" serve --data "$DATA" --port "$PORT" "$@" \
     >> "$WORK/serve.out" 2>&1 &
   SERVE_PID=$!
   for _ in $(seq 100); do
@@ -135,14 +136,15 @@ login() {
 }
 
 # start_gate: `sekisho gate run` in the background (output in $WORK/gate.out, log in
-# $WORK/gate.log, PINs from $WORK/pins), until it is connected and holds a policy.
+# $WORK/gate.log, PINs from $WORK/pins), until it is connected and holds a policy. Arguments are
+# more `gate run` options.
 start_gate() {
   [ -f "$WORK/pins" ] || for _ in $(seq 20); do echo "$PIN"; done > "$WORK/pins"
   local connected installed
   connected=$(count_in "$WORK/gate.log" "connected to 127.0.0.1")
   installed=$(count_in "$WORK/gate.log" "policy snapshot")
   "$SEKISHO" --log-file "$WORK/gate.log" gate run --dir "$GATE" --reader "$READER" --pin-fd 3 \
-    >> "$WORK/gate.out" 2>&1 3< "$WORK/pins" &
+    "$@" >> "$WORK/gate.out" 2>&1 3< "$WORK/pins" &
   GATE_PID=$!
   for _ in $(seq 300); do
     [ "$(count_in "$WORK/gate.log" "connected to 127.0.0.1")" -gt "$connected" ] &&
