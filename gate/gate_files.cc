@@ -29,7 +29,7 @@ Result<GateConfig> ParseGateConfig(std::string_view text) {
   if (j.is_discarded() || !j.is_object()) return ConfigError("(file)", "not a JSON object");
   for (const auto& [key, value] : j.items()) {
     if (key != "server_host" && key != "server_port" && key != "gate" && key != "name" &&
-        key != "doors" && key != "snapshot_public_key") {
+        key != "doors" && key != "snapshot_public_key" && key != "organisation") {
       return ConfigError(key, "unknown key");
     }
   }
@@ -70,6 +70,7 @@ Result<GateConfig> ParseGateConfig(std::string_view text) {
     return ConfigError("snapshot_public_key", "expected 32 bytes in hex");
   }
   config.snapshot_public_key = std::move(*key);
+  if (j.contains("organisation")) RETURN_IF_ERROR(string_at("organisation", config.organisation));
   return config;
 }
 
@@ -80,6 +81,7 @@ std::string FormatGateConfig(const GateConfig& config) {
             {"name", config.name},
             {"doors", config.doors},
             {"snapshot_public_key", ToHex(config.snapshot_public_key)}};
+  if (!config.organisation.empty()) j["organisation"] = config.organisation;
   return j.dump(2) + "\n";
 }
 
@@ -95,6 +97,16 @@ Result<GateConfig> GateFiles::ReadConfig() const {
 
 Status GateFiles::WriteConfig(const GateConfig& config) const {
   return pki::WriteFileAtomically(Path(kGateConfigFile), FormatGateConfig(config), 0644);
+}
+
+Status GateFiles::SaveSnapshotKey(GateConfig& config, const Ed25519PublicKey& key,
+                                  std::string_view organisation) const {
+  GateConfig updated = config;
+  updated.snapshot_public_key = key.bytes();
+  updated.organisation = std::string(organisation);
+  RETURN_IF_ERROR(WriteConfig(updated).WithContext("saving the rolled-over snapshot key"));
+  config = std::move(updated);
+  return OkStatus();
 }
 
 Result<Ed25519PrivateKey> GateFiles::ReadBatchKey() const {

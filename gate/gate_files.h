@@ -32,13 +32,20 @@ struct GateConfig {
   std::string name;
   // The doors this gate drives (the server's door ids).
   std::vector<policy::ObjectId> doors;
-  // The organisation's snapshot key: snapshots and deltas must verify with it.
+  // The organisation's snapshot key: snapshots and deltas must verify with it. Registration
+  // pins the server's current key; a key rollover the gate followed (gate/sync_session.h)
+  // replaces it.
   Bytes snapshot_public_key;
+  // The server's name for the organisation (its data folder), which the rollover chain must
+  // name; empty in files written before it was recorded, then taken from the first chain the
+  // gate follows.
+  std::string organisation;
   friend bool operator==(const GateConfig&, const GateConfig&) = default;
 };
 
 // Strict: kInvalidArgument "gate.json: <key>: ..." for a missing or mistyped key, an unknown key,
-// gate 0, port 0, a door id 0, or a snapshot key that is not 32 bytes of hex.
+// gate 0, port 0, a door id 0, or a snapshot key that is not 32 bytes of hex. "organisation" may
+// be absent.
 Result<GateConfig> ParseGateConfig(std::string_view text);
 std::string FormatGateConfig(const GateConfig& config);
 
@@ -53,6 +60,11 @@ class GateFiles {
   Result<GateConfig> ReadConfig() const;
   // Writes gate.json (replacing it atomically).
   Status WriteConfig(const GateConfig& config) const;
+  // After a key rollover: writes `config` with `key` as the snapshot key and `organisation` as the
+  // organisation (WriteConfig: a crash leaves the old file or the new one), then updates
+  // `config`; on error `config` and the file are as they were.
+  Status SaveSnapshotKey(GateConfig& config, const Ed25519PublicKey& key,
+                         std::string_view organisation) const;
   // The batch key (Ed25519 seed, 0600). ReadSecretFile's errors.
   Result<Ed25519PrivateKey> ReadBatchKey() const;
   Status WriteBatchKey(const Ed25519PrivateKey& key) const;

@@ -68,8 +68,18 @@ Result<std::unique_ptr<PolicyUpdater>> PolicyUpdater::Create(DoorController& con
                                                              GateId gate, Ed25519PublicKey org_key,
                                                              std::uint64_t accepted_version) {
   ASSIGN_OR_RETURN(std::unique_ptr<snapshot::Acceptor> acceptor,
-                   snapshot::Acceptor::Create(gate, std::move(org_key), accepted_version));
-  return std::unique_ptr<PolicyUpdater>(new PolicyUpdater(controller, std::move(acceptor)));
+                   snapshot::Acceptor::Create(gate, org_key, accepted_version));
+  return std::unique_ptr<PolicyUpdater>(
+      new PolicyUpdater(controller, std::move(acceptor), std::move(org_key)));
+}
+
+Status PolicyUpdater::ReplaceKey(Ed25519PublicKey org_key) {
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<snapshot::Acceptor> acceptor,
+      snapshot::Acceptor::Create(acceptor_->gate_id(), org_key, acceptor_->accepted_version()));
+  acceptor_ = std::move(acceptor);
+  key_ = std::move(org_key);
+  return OkStatus();
 }
 
 Status PolicyUpdater::ApplySnapshot(ByteView signed_snapshot) {

@@ -47,6 +47,14 @@ class PolicyUpdater {
   // policy::CompiledPolicy::Create's errors; nothing changes on error.
   Status RestoreSnapshot(policy::Snapshot snapshot);
 
+  // From now on snapshots and deltas must verify with `org_key` (the organisation rotated its
+  // snapshot key, gate/sync_session.h): the policy held and the accepted version stay, so nothing
+  // older than what was accepted under the previous key is accepted under the new one.
+  // Acceptor::Create's errors; nothing changes on error.
+  Status ReplaceKey(Ed25519PublicKey org_key);
+  // The snapshot key trusted now.
+  const Ed25519PublicKey& key() const { return key_; }
+
   // The version of the policy held (0: none).
   std::uint64_t version() const { return acceptor_->accepted_version(); }
   // The snapshot held, as the server sees it.
@@ -55,11 +63,13 @@ class PolicyUpdater {
   int rebuilds() const { return rebuilds_; }
 
  private:
-  PolicyUpdater(DoorController& controller, std::unique_ptr<snapshot::Acceptor> acceptor)
-      : controller_(controller), acceptor_(std::move(acceptor)) {}
+  PolicyUpdater(DoorController& controller, std::unique_ptr<snapshot::Acceptor> acceptor,
+                Ed25519PublicKey key)
+      : controller_(controller), acceptor_(std::move(acceptor)), key_(std::move(key)) {}
 
   DoorController& controller_;
   std::unique_ptr<snapshot::Acceptor> acceptor_;
+  Ed25519PublicKey key_;
   bool have_snapshot_ = false;
   policy::Snapshot current_;
   int rebuilds_ = 0;

@@ -5,11 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include "base/secret_file.h"
-#include "pki/file_io.h"
 #include "net/certificate_authority.h"
 #include "net/http_client.h"
 #include "net/http_status.h"
 #include "net/tls_context.h"
+#include "pki/file_io.h"
 
 namespace sekisho::gate {
 namespace {
@@ -72,6 +72,13 @@ Status ParseAnswer(const net::HttpResponse& response, const RegistrationOptions&
   }
   org_key = std::move(*org);
   config.snapshot_public_key = std::move(*snapshot_key);
+  // Servers before key rotation do not name the organisation; the first chain followed does.
+  if (auto organisation = j.find("organisation"); organisation != j.end()) {
+    if (!organisation->is_string()) {
+      return ResponseError("has an \"organisation\" that is not a string");
+    }
+    config.organisation = organisation->get<std::string>();
+  }
   config.server_host = options.host;
   config.server_port = options.port;
   return OkStatus();

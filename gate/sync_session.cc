@@ -146,6 +146,31 @@ Status SyncSession::Resend(std::uint64_t expected) {
   return OkStatus();
 }
 
+// Follows the organisation's rollover chain from the key trusted now; the new key is saved
+// before it is used, so a crash leaves the gate with the old key (and the chain to follow again)
+// or the new one.
+Status SyncSession::RollOver(const sync::KeyChain& chain) {
+  const std::optional<std::string_view> organisation =
+      organisation_.empty() ? std::nullopt : std::optional<std::string_view>(organisation_);
+  Result<sync::ChainEnd> end = sync::FollowKeyChain(chain, updater_.key(), organisation);
+  if (!end.ok()) {
+    spdlog::error(
+        "sync: refusing the server's snapshot key rollover; keeping snapshot key id {}, so "
+        "policies signed with a newer key will not verify: {}",
+        sync::SnapshotKeyIdHex(updater_.key()), end.status().ToString());
+    return SendError(end.status());
+  }
+  if (end->followed == 0) return OkStatus();
+  if (options_.save_snapshot_key) {
+    RETURN_IF_ERROR(options_.save_snapshot_key(end->key, chain.organisation));
+  }
+  RETURN_IF_ERROR(updater_.ReplaceKey(end->key));
+  organisation_ = chain.organisation;
+  spdlog::info("snapshot key rolled over to key id {} (rollover {}, {} statement(s) followed)",
+               sync::SnapshotKeyIdHex(end->key), end->sequence, end->followed);
+  return OkStatus();
+}
+
 Status SyncSession::OnMessage(ByteView wire) {
   std::lock_guard lock(mutex_);
   if (!connected_) return FailedPreconditionError("sync: a message before the connection opened");
@@ -166,6 +191,8 @@ Status SyncSession::OnMessage(ByteView wire) {
         } else if constexpr (std::is_same_v<T, sync::BatchRefused>) {
           spdlog::warn("sync: batch refused: {}", m.message);
           return Resend(m.expected_sequence);
+        } else if constexpr (std::is_same_v<T, sync::KeyRolloverMessage>) {
+          return RollOver(m.chain);
         } else if constexpr (std::is_same_v<T, sync::ErrorMessage>) {
           spdlog::error("sync: the server closes the connection: {}: {}", StatusCodeName(m.code),
                         m.message);

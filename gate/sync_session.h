@@ -9,6 +9,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 
 #include "base/bytes.h"
 #include "base/ed25519.h"
@@ -17,12 +19,21 @@
 #include "gate/event_queue.h"
 #include "gate/gate_state.h"
 #include "gate/policy_updater.h"
+#include "sync/key_rollover.h"
 
 namespace sekisho::gate {
 
 struct SyncSessionOptions {
   // Events per batch (1 to kMaxBatchEvents).
   std::size_t max_batch_events = 500;
+  // The organisation the gate belongs to (gate.json "organisation"), which a key rollover chain
+  // must name; empty: not known yet, the first chain the gate follows names it.
+  std::string organisation;
+  // Saves the snapshot key the gate rolled over to, with the chain's organisation, before the
+  // key is used (gate/gate_files.h GateFiles::SaveSnapshotKey); an error refuses the rollover.
+  // Null: the new key is held in memory only (a restarted gate follows the chain again).
+  std::function<Status(const Ed25519PublicKey& key, std::string_view organisation)>
+      save_snapshot_key;
 };
 
 // A gate's PolicyUpdater for `state`'s gate, trusting `org_key`, with the snapshot the gate saved
@@ -61,6 +72,10 @@ class SyncSession {
   //   batch-refused     kDataLoss when the queue no longer holds the batch the server expects
   //                     (the server lost events the gate pruned); else the pending batches
   //                     from the expected sequence on are sent again.
+  //   key-rollover      sync::FollowKeyChain's errors from the key the updater trusts (the chain
+  //                     is refused and the key kept: the server's snapshots signed with a newer
+  //                     key then fail to verify), then save_snapshot_key's; on success the
+  //                     updater trusts the chain's newest key.
   //   error             the server's code, "server: MESSAGE".
   //   kInvalidArgument  for a malformed message or one only a gate sends; kFailedPrecondition
   //                     before OnConnected.
@@ -84,12 +99,14 @@ class SyncSession {
         state_(state),
         controller_(controller),
         send_(std::move(send)),
-        options_(options) {}
+        options_(options),
+        organisation_(options.organisation) {}
 
   Status SendBatch(const Batch& batch);
   Status SendError(const Status& status);
   Status Applied(const Status& applied);
   Status Resend(std::uint64_t expected);
+  Status RollOver(const sync::KeyChain& chain);
 
   EventQueue& queue_;
   PolicyUpdater& updater_;
@@ -99,6 +116,7 @@ class SyncSession {
   const Options options_;
   mutable std::mutex mutex_;
   bool connected_ = false;
+  std::string organisation_;  // as options.organisation, until a chain names it
 };
 
 }  // namespace sekisho::gate

@@ -188,6 +188,10 @@ class GateHub::Connection final : public net::WebSocketEndpoint {
     info_.applied_version = hello.policy_version;
     spdlog::info("gate {} ({}) introduced itself: policy {}, events acknowledged up to {}",
                  gate_.id, info_.address, hello.policy_version, hello.acknowledged_sequence);
+    // Before any policy: the gate must trust the key that signs what follows.
+    if (const std::optional<sync::KeyChain>& chain = hub_.publisher_.key_chain()) {
+      Send(sync::KeyRolloverMessage{*chain});
+    }
     SendCatchUp();
     if (!closed_ && committed > hello.acknowledged_sequence) {
       // The acknowledgement of the last committed batch was lost with the previous connection.

@@ -1,6 +1,7 @@
 // GateHub: the server's end of gate sync (DESIGN.md §6; docs/formats/sync-protocol.md). It
 // accepts the gates' WebSocket connections on /api/v1/gates/sync (mutual TLS: the client
-// certificate names the gate), brings each gate's policy up to date and pushes every publish,
+// certificate names the gate), hands it the snapshot key rollover chain when the key was rotated,
+// brings each gate's policy up to date and pushes every publish,
 // and commits the gates' event batches to the audit log exactly once before acknowledging them.
 #pragma once
 

@@ -88,6 +88,7 @@ void AddGateRoutes(ApiRouter& router, ApiContext& api, GateRoutesContext& gates)
                       {"certificate", {{"type", "string"}}},
                       {"organisation_key", {{"type", "string"}}},
                       {"snapshot_public_key", {{"type", "string"}}},
+                      {"organisation", {{"type", "string"}}},
                       {"doors", {{"type", "array"}, {"items", {{"type", "integer"}}}}}}}});
 
   router.Add({.method = "GET",
@@ -192,6 +193,7 @@ void AddGateRoutes(ApiRouter& router, ApiContext& api, GateRoutesContext& gates)
                               {"certificate", certificate},
                               {"organisation_key", ToHex(gates.org_key.view())},
                               {"snapshot_public_key", ToHex(gates.snapshot_key.bytes())},
+                              {"organisation", gates.organisation},
                               {"doors", door_ids}});
        }});
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 
 #include "base/ed25519.h"
 #include "identity/org_key.h"
@@ -20,9 +21,10 @@ namespace sekisho::server {
 struct GateRoutesContext {
   GateStore& gates;
   GateHub& hub;
-  const net::CertifiedKey& ca;        // signs the gates' client certificates
-  const identity::OrgKey& org_key;    // K_org: the gate computes pseudonyms of presented cards
-  Ed25519PublicKey snapshot_key;      // the gate verifies snapshots and deltas with it
+  const net::CertifiedKey& ca;      // signs the gates' client certificates
+  const identity::OrgKey& org_key;  // K_org: the gate computes pseudonyms of presented cards
+  Ed25519PublicKey snapshot_key;    // the gate verifies snapshots and deltas with it
+  std::string organisation;         // the folder name (slug) a key rollover chain names
   std::chrono::seconds certificate_validity = std::chrono::hours(24 * 365);
 };
 

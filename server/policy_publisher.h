@@ -29,6 +29,9 @@ struct PolicyPublisherOptions {
   // Deltas kept: a gate that is at most this many versions behind gets deltas, one further
   // behind a full snapshot.
   std::size_t history = 64;
+  // The rollover chain that leads gates to `key` from the earlier snapshot keys they may trust
+  // (server/snapshot_keys.h); none before the key was first rotated.
+  std::optional<sync::KeyChain> key_chain;
 };
 
 // Thread-safe. Publishes are serialised; subscribers are called in publish order.
@@ -76,6 +79,8 @@ class PolicyPublisher {
   // The current version (0 before anything was published).
   std::uint64_t version() const;
   store::OrganisationId org() const { return org_; }
+  // options.key_chain: sent to every gate right after its hello.
+  const std::optional<sync::KeyChain>& key_chain() const { return options_.key_chain; }
   // The current content, when there is one.
   std::optional<policy::Snapshot> current() const;
 

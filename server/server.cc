@@ -20,7 +20,7 @@ Result<std::unique_ptr<Server>> Server::Create(ServerSite& site, const ServerOpt
       s->publisher_,
       PolicyPublisher::Create(site.gates(), site.org().id,
                               Ed25519PrivateKey::FromSeed(site.snapshot_key().seed()).value(),
-                              site.clock()));
+                              site.clock(), {.key_chain = site.snapshot_key_chain()}));
   Server* self = s.get();
   // Committed events are indexed (and pushed to the live streams) before the caller hears of
   // them.
@@ -73,6 +73,7 @@ Result<std::unique_ptr<Server>> Server::Create(ServerSite& site, const ServerOpt
       .ca = site.ca(),
       .org_key = site.org_key(),
       .snapshot_key = site.snapshot_key().public_key(),
+      .organisation = site.organisation_slug(),
   });
   s->router_ = BuildApiRouter(*s->api_);
   AddGateRoutes(*s->router_, *s->api_, *s->gate_routes_);
@@ -117,7 +118,9 @@ Result<std::unique_ptr<Server>> Server::Create(ServerSite& site, const ServerOpt
     spdlog::error("door events not yet indexed: {}", indexed.ToString());
   }
   ASSIGN_OR_RETURN(std::uint64_t version, s->PolicyChanged());
-  spdlog::info("organisation '{}': policy version {}", site.org().name, version);
+  spdlog::info("organisation '{}': policy version {}, snapshot key id {} ({} rollover(s))",
+               site.org().name, version, sync::SnapshotKeyIdHex(site.snapshot_key().public_key()),
+               site.snapshot_key_chain() ? site.snapshot_key_chain()->rollovers.size() : 0);
   return s;
 }
 

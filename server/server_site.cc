@@ -6,29 +6,10 @@
 #include "audit/log_directory.h"
 #include "base/secret_file.h"
 #include "pki/file_io.h"
+#include "server/snapshot_keys.h"
 #include "server/tls_files.h"
 
 namespace sekisho::server {
-namespace {
-
-constexpr SecretFileKind kSnapshotKeyKind{
-    .name = "snapshot key file",
-    .secret = "an Ed25519 seed",
-    .why_never_replaced = "every registered gate trusts this key",
-    .exposure = "whoever reads it can sign policies that gates accept",
-    .when_missing = "restore it from a backup"};
-
-Result<Ed25519PrivateKey> LoadOrCreateSnapshotKey(const std::filesystem::path& path,
-                                                  Random& random) {
-  Result<SecretBytes> seed = ReadSecretFile(path, 32, kSnapshotKeyKind);
-  if (seed.ok()) return Ed25519PrivateKey::FromSeed(seed->view());
-  if (seed.status().code() != StatusCode::kNotFound) return seed.status();
-  Ed25519PrivateKey key = Ed25519PrivateKey::Generate(random);
-  RETURN_IF_ERROR(WriteSecretFile(path, key.seed(), kSnapshotKeyKind));
-  return key;
-}
-
-}  // namespace
 
 Result<bool> EnsureServerCertificates(const std::filesystem::path& root,
                                       const std::vector<std::string>& names) {
@@ -110,9 +91,14 @@ Result<std::unique_ptr<ServerSite>> ServerSite::Open(const std::filesystem::path
     return erasures.status().WithContext((org_dir / kErasureRequestFileName).string());
   }
   site->erasures_ = std::move(erasures).value();
-  ASSIGN_OR_RETURN(Ed25519PrivateKey snapshot_key,
-                   LoadOrCreateSnapshotKey(org_dir / kSnapshotKeyFile, random));
-  site->snapshot_key_.emplace(std::move(snapshot_key));
+  // Held while the site is open: the snapshot key is not rotated under it.
+  ASSIGN_OR_RETURN(OrgFolderLock lock, OrgFolderLock::Acquire(org_dir, /*exclusive=*/false));
+  site->org_lock_.emplace(std::move(lock));
+  site->organisation_slug_ = org_dir.filename().string();
+  ASSIGN_OR_RETURN(SnapshotKeys snapshot_keys,
+                   LoadSnapshotKeys(org_dir, site->organisation_slug_, random));
+  site->snapshot_key_.emplace(std::move(snapshot_keys.key));
+  site->snapshot_key_chain_ = std::move(snapshot_keys.chain);
 
   RETURN_IF_ERROR(EnsureServerCertificates(d.root()).status());
   ASSIGN_OR_RETURN(site->ca_.cert_pem, pki::ReadSmallFile(site->tls_path(kCaCertFile)));

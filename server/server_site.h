@@ -1,8 +1,8 @@
 // ServerSite: everything a server of one organisation opens in its data directory (docs/formats/
 // data-directory.md "Server files"): the registry, K_org, the audit log and its checkpoint key, the
 // site store, the gate store, the door events' index, the users, the erasure requests, the snapshot
-// signing key and the server's TLS certificate authority. The TLS files and the snapshot key are
-// created on first use.
+// signing key (with its rollover chain) and the server's TLS certificate authority. The TLS files
+// and the snapshot key are created on first use.
 #pragma once
 
 #include <filesystem>
@@ -21,6 +21,7 @@
 #include "server/event_index.h"
 #include "server/gate_store.h"
 #include "server/locked_audit_log.h"
+#include "server/snapshot_keys.h"
 #include "site/site_store.h"
 #include "store/sqlite/sqlite_registry.h"
 
@@ -32,7 +33,6 @@ inline constexpr std::string_view kCaKeyFile = "ca.key";
 inline constexpr std::string_view kServerCertFile = "server.pem";
 inline constexpr std::string_view kServerKeyFile = "server.key";
 inline constexpr std::string_view kGatesFile = "gates.db";
-inline constexpr std::string_view kSnapshotKeyFile = "snapshot.key";
 
 // Creates tls/ (0700) in `root` with the server's own CA and a server certificate for
 // `names` (DNS names and IP addresses), unless tls/ca.pem exists already. Returns true when it
@@ -48,9 +48,11 @@ struct ServerSiteOptions {
 
 class ServerSite {
  public:
-  // Opens the data directory `root` for the organisation `org` (nullopt: the only one). Errors:
+  // Opens the data directory `root` for the organisation `org` (nullopt: the only one), holding
+  // the organisation folder's lock shared until destroyed (server/snapshot_keys.h). Errors:
   // DataDir::Open's; kNotFound / kInvalidArgument for the organisation as `sekisho staff`
-  // reports them; the stores' and key files' errors, each naming its file.
+  // reports them; kFailedPrecondition while a snapshot key rotation runs or after one stopped
+  // half-way; LoadSnapshotKeys's; the stores' and key files' errors, each naming its file.
   static Result<std::unique_ptr<ServerSite>> Open(const std::filesystem::path& root,
                                                   const std::optional<std::string>& org,
                                                   const Clock& clock, Random& random,
@@ -77,6 +79,11 @@ class ServerSite {
   // Erasure requests, erasures.db in the organisation's folder.
   ErasureRequestStore& erasures() { return *erasures_; }
   const Ed25519PrivateKey& snapshot_key() const { return *snapshot_key_; }
+  // The rollover chain that leads gates from earlier snapshot keys to snapshot_key(); none before
+  // the key was first rotated (server/snapshot_keys.h).
+  const std::optional<sync::KeyChain>& snapshot_key_chain() const { return snapshot_key_chain_; }
+  // The organisation's folder name under orgs/ (its slug), which the chain names.
+  const std::string& organisation_slug() const { return organisation_slug_; }
   const net::CertifiedKey& ca() const { return ca_; }
   std::filesystem::path tls_path(std::string_view file) const {
     return dir_.root() / kTlsDir / file;
@@ -101,7 +108,10 @@ class ServerSite {
   std::unique_ptr<GateStore> gates_;
   std::unique_ptr<UserStore> users_;
   std::unique_ptr<ErasureRequestStore> erasures_;
+  std::optional<OrgFolderLock> org_lock_;  // shared, while open
+  std::string organisation_slug_;
   std::optional<Ed25519PrivateKey> snapshot_key_;
+  std::optional<sync::KeyChain> snapshot_key_chain_;
   net::CertifiedKey ca_;
 };
 

@@ -74,6 +74,10 @@ Status Check(const Message& message) {
                                      " is not an error");
           }
           return CheckText(type, m.message);
+        } else if constexpr (std::is_same_v<T, KeyRolloverMessage>) {
+          if (Status checked = CheckKeyChain(m.chain); !checked.ok()) {
+            return Invalid(type, checked.message());
+          }
         }
         return OkStatus();
       },
@@ -118,6 +122,13 @@ class In {
                      wire_.begin() + static_cast<std::ptrdiff_t>(offset_ + size));
     offset_ += size;
     return text;
+  }
+  Result<Bytes> Fixed(std::size_t n) {
+    RETURN_IF_ERROR(Need(n));
+    Bytes bytes(wire_.begin() + static_cast<std::ptrdiff_t>(offset_),
+                wire_.begin() + static_cast<std::ptrdiff_t>(offset_ + n));
+    offset_ += n;
+    return bytes;
   }
   Bytes Rest() {
     Bytes rest(wire_.begin() + static_cast<std::ptrdiff_t>(offset_), wire_.end());
@@ -193,6 +204,27 @@ Result<Message> DecodePayload(MessageType type, ByteView wire) {
       message = std::move(error);
       break;
     }
+    case MessageType::kKeyRollover: {
+      KeyChain chain;
+      ASSIGN_OR_RETURN(const std::uint64_t org_size, in.Big(1));
+      ASSIGN_OR_RETURN(const Bytes org, in.Fixed(org_size));
+      chain.organisation.assign(org.begin(), org.end());
+      ASSIGN_OR_RETURN(chain.first_key, in.Fixed(kEd25519PublicKeySize));
+      ASSIGN_OR_RETURN(const std::uint64_t count, in.Big(2));
+      if (count > kMaxKeyRollovers) {
+        return Invalid(
+            name, std::to_string(count) + " statements exceed " + std::to_string(kMaxKeyRollovers));
+      }
+      for (std::uint64_t i = 0; i < count; ++i) {
+        KeyRollover rollover;
+        ASSIGN_OR_RETURN(rollover.sequence, in.Big(8));
+        ASSIGN_OR_RETURN(rollover.key, in.Fixed(kEd25519PublicKeySize));
+        ASSIGN_OR_RETURN(rollover.signature, in.Fixed(kEd25519SignatureSize));
+        chain.rollovers.push_back(std::move(rollover));
+      }
+      message = KeyRolloverMessage{std::move(chain)};
+      break;
+    }
     default:
       return InvalidArgumentError("sync: unknown message type " +
                                   std::to_string(static_cast<int>(type)));
@@ -222,6 +254,8 @@ std::string_view MessageTypeName(MessageType type) {
       return "batch-refused";
     case MessageType::kError:
       return "error";
+    case MessageType::kKeyRollover:
+      return "key-rollover";
   }
   return "unknown";
 }
@@ -257,6 +291,16 @@ Result<Bytes> EncodeMessage(const Message& message) {
         } else if constexpr (std::is_same_v<T, ErrorMessage>) {
           out.U8(static_cast<std::uint8_t>(m.code));
           out.Text(m.message);
+        } else if constexpr (std::is_same_v<T, KeyRolloverMessage>) {
+          out.U8(static_cast<std::uint8_t>(m.chain.organisation.size()));
+          out.Raw(ToBytes(m.chain.organisation));
+          out.Raw(m.chain.first_key);
+          out.U16(static_cast<std::uint16_t>(m.chain.rollovers.size()));
+          for (const KeyRollover& r : m.chain.rollovers) {
+            out.U64(r.sequence);
+            out.Raw(r.key);
+            out.Raw(r.signature);
+          }
         }
       },
       message);

@@ -13,6 +13,7 @@
 #include "base/result.h"
 #include "base/status.h"
 #include "snapshot/header.h"
+#include "sync/key_rollover.h"
 
 namespace sekisho::sync {
 
@@ -41,6 +42,7 @@ enum class MessageType : std::uint8_t {
   kAck = 6,            // server -> gate
   kBatchRefused = 7,   // server -> gate
   kError = 8,          // either way, then the sender closes
+  kKeyRollover = 9,    // server -> gate, right after the hello when the snapshot key was rotated
 };
 
 // "hello", "snapshot", ... for messages and logs; "unknown" for any other value.
@@ -106,22 +108,31 @@ struct ErrorMessage {
   friend bool operator==(const ErrorMessage&, const ErrorMessage&) = default;
 };
 
+// The organisation's snapshot-key rollover chain (sync/key_rollover.h), whole: the gate follows
+// it from the key it trusts before it verifies any snapshot or delta of this connection.
+struct KeyRolloverMessage {
+  KeyChain chain;
+  friend bool operator==(const KeyRolloverMessage&, const KeyRolloverMessage&) = default;
+};
+
 // The alternative at index i has type byte i + 1 (MessageType): never reorder, only append.
 using Message = std::variant<Hello, SnapshotMessage, DeltaMessage, PolicyApplied, BatchMessage, Ack,
-                             BatchRefused, ErrorMessage>;
+                             BatchRefused, ErrorMessage, KeyRolloverMessage>;
 
 MessageType TypeOf(const Message& message);
 
 // The wire form. kInvalidArgument "sync: TYPE: ..." when the message breaks a rule the decoder
 // enforces (gate 0, a protocol version 0, an empty or oversized payload, a text too long or with
-// control characters, an error code kOk or unknown refusal reason, expected sequence 0).
+// control characters, an error code kOk or unknown refusal reason, expected sequence 0, a key
+// chain that breaks sync::CheckKeyChain's rules).
 // DecodeMessage(EncodeMessage(m)) == m.
 Result<Bytes> EncodeMessage(const Message& message);
 
 // Strict: kInvalidArgument "sync: ..." for an empty or oversized message, an unknown type byte,
 // a payload that is truncated ("sync: hello: truncated at offset 5") or followed by trailing
 // bytes, and every rule EncodeMessage enforces. Snapshot, delta and batch bytes are carried as
-// they are: their receiver verifies and decodes them. EncodeMessage(DecodeMessage(b)) == b.
+// they are: their receiver verifies and decodes them; so are a key chain's signatures
+// (sync::FollowKeyChain checks them). EncodeMessage(DecodeMessage(b)) == b.
 Result<Message> DecodeMessage(ByteView wire);
 
 }  // namespace sekisho::sync

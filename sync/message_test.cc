@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/status_matchers.h"
+#include "sync/test_key_chain.h"
 
 namespace sekisho::sync {
 namespace {
@@ -27,6 +28,8 @@ Bytes Encode(const Message& message) {
   return wire.ok() ? *wire : Bytes{};
 }
 
+KeyChain SampleChain() { return testing::MakeTestKeyChain("acme-corp", 2).chain; }
+
 std::vector<Message> Samples() {
   return {
       Hello{.protocol_version = 1, .gate = 7, .policy_version = 3, .acknowledged_sequence = 40},
@@ -37,6 +40,7 @@ std::vector<Message> Samples() {
       Ack{41},
       BatchRefused{RefusalReason::kSequenceGap, 41, "expected 41"},
       ErrorMessage{StatusCode::kPermissionDenied, "gate 7 is revoked"},
+      KeyRolloverMessage{SampleChain()},
   };
 }
 
@@ -56,6 +60,13 @@ TEST(MessageTest, EncodesTheDocumentedBytes) {
             Hex("07 01 0000000000000009 0003 676170"));
   EXPECT_EQ(Encode(ErrorMessage{StatusCode::kDataLoss, "x"}), Hex("08 09 0001 78"));
   EXPECT_EQ(Encode(ErrorMessage{StatusCode::kUnauthenticated, ""}), Hex("08 04 0000"));
+  const KeyChain chain{
+      .organisation = "ab",
+      .first_key = Bytes(32, 0x11),
+      .rollovers = {{.sequence = 1, .key = Bytes(32, 0x22), .signature = Bytes(64, 0x33)}}};
+  EXPECT_EQ(Encode(KeyRolloverMessage{chain}),
+            Hex("09 02 6162" + std::string(64, '1') + " 0001 0000000000000001" +
+                std::string(64, '2') + std::string(128, '3')));
 }
 
 TEST(MessageTest, EveryTypeRoundTrips) {
@@ -74,6 +85,7 @@ TEST(MessageTest, NamesEveryType) {
   EXPECT_EQ(MessageTypeName(MessageType::kHello), "hello");
   EXPECT_EQ(MessageTypeName(MessageType::kPolicyApplied), "policy-applied");
   EXPECT_EQ(MessageTypeName(MessageType::kBatchRefused), "batch-refused");
+  EXPECT_EQ(MessageTypeName(MessageType::kKeyRollover), "key-rollover");
   EXPECT_EQ(MessageTypeName(static_cast<MessageType>(99)), "unknown");
 }
 
@@ -82,8 +94,8 @@ TEST(MessageTest, RefusesEmptyAndUnknownTypes) {
               StatusIs(StatusCode::kInvalidArgument, "sync: empty message"));
   EXPECT_THAT(DecodeMessage(Hex("00 00")).status(),
               StatusIs(StatusCode::kInvalidArgument, "sync: unknown message type 0"));
-  EXPECT_THAT(DecodeMessage(Hex("09")).status(),
-              StatusIs(StatusCode::kInvalidArgument, "sync: unknown message type 9"));
+  EXPECT_THAT(DecodeMessage(Hex("0A")).status(),
+              StatusIs(StatusCode::kInvalidArgument, "sync: unknown message type 10"));
   EXPECT_THAT(DecodeMessage(Hex("FF 00")).status(),
               StatusIs(StatusCode::kInvalidArgument, "sync: unknown message type 255"));
 }
@@ -163,6 +175,35 @@ TEST(MessageTest, RefusesBrokenRules) {
   EXPECT_THAT(EncodeMessage(ErrorMessage{StatusCode::kOk, "fine"}).status(),
               StatusIs(StatusCode::kInvalidArgument));
   EXPECT_THAT(EncodeMessage(SnapshotMessage{}).status(), StatusIs(StatusCode::kInvalidArgument));
+}
+
+TEST(MessageTest, RefusesBrokenKeyChains) {
+  const std::string key(64, '1');
+  const std::string statement = "0000000000000001" + std::string(64, '2') + std::string(128, '3');
+  EXPECT_THAT(
+      DecodeMessage(Hex("09 00" + key + " 0001" + statement)).status(),
+      StatusIs(StatusCode::kInvalidArgument, "sync: key-rollover: key chain: no organisation"));
+  EXPECT_THAT(
+      DecodeMessage(Hex("09 02 6162" + key + " 0000")).status(),
+      StatusIs(StatusCode::kInvalidArgument, "sync: key-rollover: key chain: no statement"));
+  EXPECT_THAT(DecodeMessage(Hex("09 02 4142" + key + " 0001" + statement)).status(),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("sync: key-rollover: key chain: organisation name")));
+  EXPECT_THAT(
+      DecodeMessage(Hex("09 02 6162" + key + " 03E9")).status(),
+      StatusIs(StatusCode::kInvalidArgument, "sync: key-rollover: 1001 statements exceed 1000"));
+  // Two statements announced, one there.
+  EXPECT_THAT(
+      DecodeMessage(Hex("09 02 6162" + key + " 0002" + statement)).status(),
+      StatusIs(StatusCode::kInvalidArgument, "sync: key-rollover: truncated at offset 142"));
+  KeyChain chain = SampleChain();
+  chain.rollovers[0].signature.pop_back();
+  EXPECT_THAT(EncodeMessage(KeyRolloverMessage{chain}).status(),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("signature of 63 bytes")));
+  // A chain whose signatures do not verify still decodes: the gate's walk refuses it.
+  chain = SampleChain();
+  chain.rollovers[1].signature[0] ^= 1;
+  EXPECT_THAT(DecodeMessage(Encode(KeyRolloverMessage{chain})), IsOk());
 }
 
 TEST(MessageTest, EnforcesSizeLimits) {

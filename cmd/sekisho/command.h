@@ -25,5 +25,6 @@ void RegisterDemoCommands(CLI::App& app, Action& action);
 void RegisterServerCommands(CLI::App& app, Action& action);
 void RegisterGateCommands(CLI::App& app, Action& action);
 void RegisterTlsCommands(CLI::App& app, Action& action);
+void RegisterSnapshotCommands(CLI::App& app, Action& action);
 
 }  // namespace sekisho::cli

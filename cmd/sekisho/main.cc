@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   cli::RegisterServerCommands(app, action);
   cli::RegisterGateCommands(app, action);
   cli::RegisterTlsCommands(app, action);
+  cli::RegisterSnapshotCommands(app, action);
 
   try {
     app.parse(argc, argv);
