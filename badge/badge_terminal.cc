@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "badge/badge_ids.h"
 #include "badge/cv_certificate.h"
@@ -163,31 +164,193 @@ std::string_view BadgeStepName(BadgeStep step) {
   return "unknown step";
 }
 
+Result<PreparedCredentials> PreparedCredentials::Prepare(const TerminalCredentials& credentials) {
+  auto dv = CvCertificate::Parse(credentials.dv_certificate);
+  if (!dv.ok()) return dv.status().WithContext("DV certificate");
+  auto terminal = CvCertificate::Parse(credentials.terminal_certificate);
+  if (!terminal.ok()) return terminal.status().WithContext("terminal certificate");
+  if (Status s = CheckPublicPoint(credentials.sector_public_point); !s.ok()) {
+    return s.WithContext("sector public key");
+  }
+  return PreparedCredentials(std::move(dv).value(), std::move(terminal).value(),
+                             credentials.sector_public_point);
+}
+
+bool PreparedCredentials::Matches(const TerminalCredentials& credentials) const {
+  return dv_.der() == credentials.dv_certificate &&
+         terminal_.der() == credentials.terminal_certificate &&
+         sector_public_point_ == credentials.sector_public_point;
+}
+
 BadgeTerminal::BadgeTerminal(card::CardChannel& channel, const TerminalCredentials& credentials)
     : channel_(channel), credentials_(credentials) {}
 
+namespace {
+
+// The gate's credentials, parsed and checked before anything is sent (a malformed certificate
+// is the gate's problem, not the badge's) into `storage`, or `prepared` when it still matches.
+Result<const PreparedCredentials*> ResolveCredentials(const Run& run,
+                                                      const TerminalCredentials& credentials,
+                                                      const PreparedCredentials* prepared,
+                                                      std::optional<PreparedCredentials>& storage) {
+  if (prepared != nullptr && prepared->Matches(credentials)) return prepared;
+  auto parsed = PreparedCredentials::Prepare(credentials);
+  if (!parsed.ok()) return InStep(run, parsed.status());
+  storage.emplace(std::move(parsed).value());
+  return &*storage;
+}
+
+// SELECT by AID (ISO/IEC 7816-4 §11.2.2), no response data.
+Status SelectBadge(Run& run) {
+  run.set_step(BadgeStep::kSelect);
+  return run
+      .Exchange({.cla = 0x00,
+                 .ins = kInsSelect,
+                 .p1 = 0x04,
+                 .p2 = 0x0C,
+                 .data = Bytes(kBadgeAid.begin(), kBadgeAid.end())},
+                "SELECT")
+      .status();
+}
+
+// Terminal Authentication v2 (TR-03110-3 App. B.3, B.11.4-B.11.7): the DV and terminal
+// certificates, then the signature over ID_PICC || r_PICC || Comp(ephemeral CA key).
+Status AuthenticateTerminal(Run& run, const PreparedCredentials& certificates,
+                            const TerminalCredentials& credentials, ByteView id_picc,
+                            ByteView comp_ephemeral) {
+  run.set_step(BadgeStep::kTerminalAuthentication);
+  for (const CvCertificate* cert : {&certificates.dv(), &certificates.terminal()}) {
+    RETURN_IF_ERROR(
+        run.Exchange(Mse(kMseSetDst, Tlv(0x83, ToBytes(cert->car()))), "MSE:SET DST").status());
+    Bytes pso = cert->body_der();
+    Append(pso, Tlv(0x5F37, cert->signature()));
+    RETURN_IF_ERROR(run.Exchange({.cla = 0x00,
+                                  .ins = kInsPerformSecurityOperation,
+                                  .p1 = static_cast<std::uint8_t>(kPsoVerifyCertificate >> 8),
+                                  .p2 = static_cast<std::uint8_t>(kPsoVerifyCertificate),
+                                  .data = std::move(pso)},
+                                 "PSO:VERIFY CERTIFICATE")
+                        .status());
+  }
+  Bytes mse_ta = Tlv(0x80, ProtocolOid(EacProtocol::kTa));
+  Append(mse_ta, Tlv(0x83, ToBytes(certificates.terminal().chr())));
+  Append(mse_ta, Tlv(0x91, comp_ephemeral));
+  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtTa, mse_ta), "MSE:SET AT").status());
+  ASSIGN_OR_RETURN(
+      ResponseApdu challenge,
+      run.Exchange(
+          {.cla = 0x00, .ins = kInsGetChallenge, .p1 = 0x00, .p2 = 0x00, .data = {}, .ne = 8},
+          "GET CHALLENGE"));
+  const Bytes message = TerminalAuthenticationMessage(id_picc, challenge.data, comp_ephemeral);
+  auto signature = SignPlain(credentials.terminal_private_pkcs8, message);
+  if (!signature.ok()) {
+    return InStep(run, signature.status().WithContext("terminal key"),
+                  StatusCode::kInvalidArgument);
+  }
+  return run
+      .Exchange({.cla = 0x00,
+                 .ins = kInsExternalAuthenticate,
+                 .p1 = 0x00,
+                 .p2 = 0x00,
+                 .data = *signature},
+                "EXTERNAL AUTHENTICATE")
+      .status();
+}
+
+// MSE:SET AT (CA) and GENERAL AUTHENTICATE (CA) (TR-03110-3 App. B.4, B.11.8), plain or
+// protected as the run stands; returns the chip's nonce (81) and token (82).
+Result<std::pair<Bytes, Bytes>> ChipAuthenticationExchange(Run& run, ByteView ephemeral) {
+  run.set_step(BadgeStep::kChipAuthentication);
+  Bytes mse_ca = Tlv(0x80, ProtocolOid(EacProtocol::kCa));
+  Append(mse_ca, Tlv(0x84, Bytes{kChipAuthenticationKeyId}));
+  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtInternal, mse_ca), "MSE:SET AT").status());
+  ASSIGN_OR_RETURN(
+      ResponseApdu ca,
+      run.Exchange(GeneralAuthenticate(0x00, DynamicAuthenticationData(0x80, ephemeral)),
+                   "GENERAL AUTHENTICATE"));
+  ASSIGN_OR_RETURN(Bytes nonce, run.Field(ca, 0x81));
+  ASSIGN_OR_RETURN(Bytes token, run.Field(ca, 0x82));
+  return std::pair<Bytes, Bytes>(std::move(nonce), std::move(token));
+}
+
+// Restricted Identification (TR-03110-3 App. B.5, B.11.8): the identifier in our sector.
+Result<Bytes> RestrictedIdentification(Run& run, const TerminalCredentials& credentials) {
+  run.set_step(BadgeStep::kRestrictedIdentification);
+  Bytes mse_ri = Tlv(0x80, ProtocolOid(EacProtocol::kRi));
+  Append(mse_ri, Tlv(0x84, Bytes{kRestrictedIdentificationKeyId}));
+  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtInternal, mse_ri), "MSE:SET AT").status());
+  ASSIGN_OR_RETURN(ResponseApdu ri,
+                   run.Exchange(GeneralAuthenticate(
+                                    0x00, DynamicAuthenticationData(
+                                              0xA0, Tlv(0x86, credentials.sector_public_point))),
+                                "GENERAL AUTHENTICATE"));
+  ASSIGN_OR_RETURN(Bytes identifier, run.Field(ri, 0x81));
+  if (identifier.size() != kRestrictedIdentifierSize) {
+    return run.Error(StatusCode::kDataLoss, "identifier is not 32 bytes");
+  }
+  return identifier;
+}
+
+}  // namespace
+
+Result<Bytes> BadgeTerminal::ReadIdentifierWithoutPassword() {
+  Run run(channel_, transcript_);
+  run.set_step(BadgeStep::kTerminalAuthentication);
+  std::optional<PreparedCredentials> storage;
+  ASSIGN_OR_RETURN(const PreparedCredentials* certificates,
+                   ResolveCredentials(run, credentials_, prepared_, storage));
+  if (credentials_.trusted_chip_keys.empty()) {
+    return run.Error(StatusCode::kInvalidArgument, "no trusted batch chip-authentication key");
+  }
+  RETURN_IF_ERROR(SelectBadge(run));
+
+  // Chip Authentication v2 first, in plain (the EAC1 order of TR-03110-1 with the commands of
+  // TR-03110-3 App. B.4). EF.CardAccess is the same on every badge, so the gate sets OpenPACE up
+  // from its own copy instead of reading it; the chip's static key is one of the trusted batch
+  // keys, the one whose token verifies, so EF.CardSecurity is not read either.
+  run.set_step(BadgeStep::kChipAuthentication);
+  auto eac = EacTerminal::Create(EncodeCardAccess());
+  if (!eac.ok()) return InStep(run, eac.status(), StatusCode::kInternal);
+  auto ca_ephemeral = (*eac)->CaEphemeralKey();
+  if (!ca_ephemeral.ok()) return InStep(run, ca_ephemeral.status());
+  ASSIGN_OR_RETURN(auto answer, ChipAuthenticationExchange(run, *ca_ephemeral));
+  const Bytes* chip_key = nullptr;
+  std::optional<SmKeys> ca_keys;
+  for (const Bytes& candidate : credentials_.trusted_chip_keys) {
+    auto keys = (*eac)->CaFinish(candidate, answer.first, answer.second);
+    if (keys.ok()) {
+      chip_key = &candidate;
+      ca_keys.emplace(std::move(keys).value());
+      break;
+    }
+    if (keys.status().code() != StatusCode::kUnauthenticated) {
+      return InStep(run, keys.status(), StatusCode::kInvalidArgument);
+    }
+  }
+  if (!ca_keys.has_value() || chip_key == nullptr) {
+    return run.Error(StatusCode::kUnauthenticated,
+                     "Chip Authentication token verifies under no trusted batch key (not a "
+                     "genuine badge)");
+  }
+  auto ca_sm = SmSession::Create(std::move(*ca_keys));
+  if (!ca_sm.ok()) return InStep(run, ca_sm.status(), StatusCode::kInternal);
+  run.StartSecureMessaging(std::move(ca_sm).value());
+
+  // Terminal Authentication under CA's secure messaging; ID_PICC is Comp of the batch key the
+  // chip proved (docs/decisions/badge-eac-sequence.md), Comp(PK_PCD) CA's ephemeral key.
+  RETURN_IF_ERROR(AuthenticateTerminal(run, *certificates, credentials_,
+                                       CompressedPoint(*chip_key),
+                                       CompressedPoint(*ca_ephemeral)));
+  return RestrictedIdentification(run, credentials_);
+}
+
 Result<Bytes> BadgeTerminal::ReadIdentifier(const SecretBytes& password, PacePassword kind) {
   Run run(channel_, transcript_);
-
-  // The credentials first: a malformed certificate is the gate's problem, not the badge's.
   run.set_step(BadgeStep::kTerminalAuthentication);
-  auto dv = CvCertificate::Parse(credentials_.dv_certificate);
-  if (!dv.ok()) return InStep(run, dv.status().WithContext("DV certificate"));
-  auto terminal = CvCertificate::Parse(credentials_.terminal_certificate);
-  if (!terminal.ok()) return InStep(run, terminal.status().WithContext("terminal certificate"));
-  if (Status s = CheckPublicPoint(credentials_.sector_public_point); !s.ok()) {
-    return InStep(run, s.WithContext("sector public key"));
-  }
-
-  // SELECT by AID (ISO/IEC 7816-4 §11.2.2), no response data.
-  run.set_step(BadgeStep::kSelect);
-  RETURN_IF_ERROR(run.Exchange({.cla = 0x00,
-                                .ins = kInsSelect,
-                                .p1 = 0x04,
-                                .p2 = 0x0C,
-                                .data = Bytes(kBadgeAid.begin(), kBadgeAid.end())},
-                               "SELECT")
-                      .status());
+  std::optional<PreparedCredentials> storage;
+  ASSIGN_OR_RETURN(const PreparedCredentials* certificates,
+                   ResolveCredentials(run, credentials_, prepared_, storage));
+  RETURN_IF_ERROR(SelectBadge(run));
 
   // READ BINARY with the short file identifier in P1 (ISO/IEC 7816-4 §11.3.3).
   run.set_step(BadgeStep::kReadCardAccess);
@@ -241,48 +404,11 @@ Result<Bytes> BadgeTerminal::ReadIdentifier(const SecretBytes& password, PacePas
   if (!pace_sm.ok()) return InStep(run, pace_sm.status(), StatusCode::kInternal);
   run.StartSecureMessaging(std::move(pace_sm).value());
 
-  // Terminal Authentication v2 (TR-03110-3 App. B.3, B.11.4-B.11.7): the DV and terminal
-  // certificates, then the signature over ID_PICC || r_PICC || Comp(ephemeral CA key).
-  run.set_step(BadgeStep::kTerminalAuthentication);
-  for (const CvCertificate* cert : {&*dv, &*terminal}) {
-    RETURN_IF_ERROR(
-        run.Exchange(Mse(kMseSetDst, Tlv(0x83, ToBytes(cert->car()))), "MSE:SET DST").status());
-    Bytes pso = cert->body_der();
-    Append(pso, Tlv(0x5F37, cert->signature()));
-    RETURN_IF_ERROR(run.Exchange({.cla = 0x00,
-                                  .ins = kInsPerformSecurityOperation,
-                                  .p1 = static_cast<std::uint8_t>(kPsoVerifyCertificate >> 8),
-                                  .p2 = static_cast<std::uint8_t>(kPsoVerifyCertificate),
-                                  .data = std::move(pso)},
-                                 "PSO:VERIFY CERTIFICATE")
-                        .status());
-  }
   auto ca_ephemeral = (*eac)->CaEphemeralKey();
   if (!ca_ephemeral.ok()) return InStep(run, ca_ephemeral.status());
-  const Bytes comp_ephemeral = CompressedPoint(*ca_ephemeral);
-  Bytes mse_ta = Tlv(0x80, ProtocolOid(EacProtocol::kTa));
-  Append(mse_ta, Tlv(0x83, ToBytes(terminal->chr())));
-  Append(mse_ta, Tlv(0x91, comp_ephemeral));
-  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtTa, mse_ta), "MSE:SET AT").status());
-  ASSIGN_OR_RETURN(
-      ResponseApdu challenge,
-      run.Exchange(
-          {.cla = 0x00, .ins = kInsGetChallenge, .p1 = 0x00, .p2 = 0x00, .data = {}, .ne = 8},
-          "GET CHALLENGE"));
-  const Bytes message = TerminalAuthenticationMessage(
-      CompressedPoint((*eac)->chip_pace_ephemeral_public()), challenge.data, comp_ephemeral);
-  auto signature = SignPlain(credentials_.terminal_private_pkcs8, message);
-  if (!signature.ok()) {
-    return InStep(run, signature.status().WithContext("terminal key"),
-                  StatusCode::kInvalidArgument);
-  }
-  RETURN_IF_ERROR(run.Exchange({.cla = 0x00,
-                                .ins = kInsExternalAuthenticate,
-                                .p1 = 0x00,
-                                .p2 = 0x00,
-                                .data = *signature},
-                               "EXTERNAL AUTHENTICATE")
-                      .status());
+  RETURN_IF_ERROR(AuthenticateTerminal(run, *certificates, credentials_,
+                                       CompressedPoint((*eac)->chip_pace_ephemeral_public()),
+                                       CompressedPoint(*ca_ephemeral)));
 
   // EF.CardSecurity, readable only now: the batch's CA public key, which must be one we trust.
   run.set_step(BadgeStep::kReadCardSecurity);
@@ -304,37 +430,14 @@ Result<Bytes> BadgeTerminal::ReadIdentifier(const SecretBytes& password, PacePas
 
   // Chip Authentication v2 (TR-03110-3 App. B.4): the badge proves it holds the batch key; new
   // session keys replace PACE's.
-  run.set_step(BadgeStep::kChipAuthentication);
-  Bytes mse_ca = Tlv(0x80, ProtocolOid(EacProtocol::kCa));
-  Append(mse_ca, Tlv(0x84, Bytes{kChipAuthenticationKeyId}));
-  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtInternal, mse_ca), "MSE:SET AT").status());
-  ASSIGN_OR_RETURN(
-      ResponseApdu ca,
-      run.Exchange(GeneralAuthenticate(0x00, DynamicAuthenticationData(0x80, *ca_ephemeral)),
-                   "GENERAL AUTHENTICATE"));
-  ASSIGN_OR_RETURN(Bytes nonce, run.Field(ca, 0x81));
-  ASSIGN_OR_RETURN(Bytes ca_token, run.Field(ca, 0x82));
-  auto ca_keys = (*eac)->CaFinish(*chip_key, nonce, ca_token);
+  ASSIGN_OR_RETURN(auto answer, ChipAuthenticationExchange(run, *ca_ephemeral));
+  auto ca_keys = (*eac)->CaFinish(*chip_key, answer.first, answer.second);
   if (!ca_keys.ok()) return InStep(run, ca_keys.status());
   auto ca_sm = SmSession::Create(std::move(ca_keys).value());
   if (!ca_sm.ok()) return InStep(run, ca_sm.status(), StatusCode::kInternal);
   run.StartSecureMessaging(std::move(ca_sm).value());
 
-  // Restricted Identification (TR-03110-3 App. B.5): the identifier in our sector.
-  run.set_step(BadgeStep::kRestrictedIdentification);
-  Bytes mse_ri = Tlv(0x80, ProtocolOid(EacProtocol::kRi));
-  Append(mse_ri, Tlv(0x84, Bytes{kRestrictedIdentificationKeyId}));
-  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtInternal, mse_ri), "MSE:SET AT").status());
-  ASSIGN_OR_RETURN(ResponseApdu ri,
-                   run.Exchange(GeneralAuthenticate(
-                                    0x00, DynamicAuthenticationData(
-                                              0xA0, Tlv(0x86, credentials_.sector_public_point))),
-                                "GENERAL AUTHENTICATE"));
-  ASSIGN_OR_RETURN(Bytes identifier, run.Field(ri, 0x81));
-  if (identifier.size() != kRestrictedIdentifierSize) {
-    return run.Error(StatusCode::kDataLoss, "identifier is not 32 bytes");
-  }
-  return identifier;
+  return RestrictedIdentification(run, credentials_);
 }
 
 }  // namespace sekisho::badge

@@ -1,12 +1,15 @@
 // BadgeTerminal: a gate's side of the badge EAC sequence over any CardChannel
-// (docs/decisions/badge-eac-sequence.md): SELECT, EF.CardAccess, PACE, Terminal Authentication
-// v2, EF.CardSecurity, Chip Authentication v2, Restricted Identification. Returns the badge's
-// identifier in the organisation's sector.
+// (docs/decisions/badge-eac-sequence.md): without a password (card-only doors) SELECT, Chip
+// Authentication v2, Terminal Authentication v2, Restricted Identification; with the badge PIN
+// SELECT, EF.CardAccess, PACE, Terminal Authentication v2, EF.CardSecurity, Chip Authentication
+// v2, Restricted Identification. Returns the badge's identifier in the organisation's sector.
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "badge/cv_certificate.h"
 #include "badge/eac_session.h"
 #include "base/bytes.h"
 #include "base/result.h"
@@ -39,6 +42,30 @@ enum class BadgeStep {
 };
 std::string_view BadgeStepName(BadgeStep step);
 
+// The gate's certificates parsed and its sector key checked once, for every tap made with the
+// same credentials (docs/performance.md "Badge authentication on the host"). Holds no secret.
+class PreparedCredentials {
+ public:
+  // kInvalidArgument naming the malformed piece (DV certificate, terminal certificate, sector
+  // public key).
+  static Result<PreparedCredentials> Prepare(const TerminalCredentials& credentials);
+
+  // Whether `credentials` have the certificates and sector key these were prepared from.
+  bool Matches(const TerminalCredentials& credentials) const;
+
+  const CvCertificate& dv() const { return dv_; }
+  const CvCertificate& terminal() const { return terminal_; }
+
+ private:
+  PreparedCredentials(CvCertificate dv, CvCertificate terminal, Bytes sector_public_point)
+      : dv_(std::move(dv)),
+        terminal_(std::move(terminal)),
+        sector_public_point_(std::move(sector_public_point)) {}
+  CvCertificate dv_;
+  CvCertificate terminal_;
+  Bytes sector_public_point_;
+};
+
 // The RI identifier's size (SHA-256).
 inline constexpr std::size_t kRestrictedIdentifierSize = 32;
 
@@ -47,9 +74,17 @@ class BadgeTerminal {
   // The channel and credentials must outlive the terminal.
   BadgeTerminal(card::CardChannel& channel, const TerminalCredentials& credentials);
 
-  // Runs the whole sequence with the badge PIN or the batch CAN and returns the 32-byte
-  // sector-specific identifier. Errors name the step and, where the card refused, its status
-  // word ("terminal authentication: PSO:VERIFY CERTIFICATE refused: 6300 ..."):
+  // The card-only sequence, without a password: SELECT, Chip Authentication in plain (the
+  // token must verify under one of credentials.trusted_chip_keys), Terminal Authentication and
+  // Restricted Identification under CA's secure messaging (the EAC1 order with the version 2
+  // commands; docs/decisions/badge-eac-sequence.md). Returns the 32-byte sector-specific
+  // identifier. Errors as ReadIdentifier's; kUnauthenticated also when the chip's token verifies
+  // under no trusted batch key, kInvalidArgument when there is none.
+  Result<Bytes> ReadIdentifierWithoutPassword();
+
+  // The EAC2 sequence (PACE, TA, EF.CardSecurity, CA, RI) with the badge PIN or the batch CAN;
+  // returns the 32-byte sector-specific identifier. Errors name the step and, where the card
+  // refused, its status word ("terminal authentication: PSO:VERIFY CERTIFICATE refused: 6300"):
   //   kUnauthenticated   PACE failed (wrong password), the badge refused the terminal's
   //                      certificates or signature, or the chip failed Chip Authentication or
   //                      has an untrusted CA key (not genuine);
@@ -64,10 +99,15 @@ class BadgeTerminal {
   // that compare what different badges reveal.
   void set_transcript(std::vector<card::ResponseApdu>* transcript) { transcript_ = transcript; }
 
+  // Credentials prepared beforehand (PreparedCredentials::Prepare of the same credentials): used
+  // instead of parsing them again when they still Match(); must outlive the terminal.
+  void set_prepared(const PreparedCredentials* prepared) { prepared_ = prepared; }
+
  private:
   card::CardChannel& channel_;
   const TerminalCredentials& credentials_;
   std::vector<card::ResponseApdu>* transcript_ = nullptr;
+  const PreparedCredentials* prepared_ = nullptr;
 };
 
 }  // namespace sekisho::badge

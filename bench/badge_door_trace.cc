@@ -103,8 +103,12 @@ Trace BadgeTraceFrom(const std::vector<Exchange>& recording) {
   bool pin = false;
   int set_dst = 0;
   int verify_certificate = 0;
-  int set_at_internal = 0;
-  int protected_general_authenticate = 0;
+  // CA comes once, plain (first, without PACE) or protected (after TA); RI is after it.
+  bool ca_set_up = false;
+  bool ca_done = false;
+  const std::vector<CardWork> ca_work = {{OnCardOperation::kEcdhP256, 1},
+                                         {OnCardOperation::kSha1Block, 2},
+                                         {OnCardOperation::kAesBlock, ca_token_blocks}};
 
   Trace trace;
   trace.reserve(recording.size());
@@ -126,6 +130,14 @@ Trace BadgeTraceFrom(const std::vector<Exchange>& recording) {
       } else if (ins == badge::kInsManageSecurityEnvironment && p1p2 == badge::kMseSetAtPace) {
         pin = SetsUpPacePin(c);
         x.label = pin ? "MSE:SET AT (PACE, PIN)" : "MSE:SET AT (PACE, CAN)";
+      } else if (ins == badge::kInsManageSecurityEnvironment && p1p2 == badge::kMseSetAtInternal) {
+        x.label = "MSE:SET AT (CA)";  // CA first, in plain (the card-only order)
+        ca_set_up = true;
+      } else if (ins == badge::kInsGeneralAuthenticate && ca_set_up && !ca_done) {
+        // TR-03110-2 §3.4: K = ECDH(SK_PICC, PK_PCD), keys from K and the nonce, the token.
+        x.label = "GENERAL AUTHENTICATE (CA)";
+        x.work = ca_work;
+        ca_done = true;
       } else if (ins == badge::kInsGeneralAuthenticate) {
         // TR-03110-2 §3.2.1, Generic Mapping (TR-03110-3 A.3.4.1).
         switch (PaceStepTag(c).value_or(0xFF)) {
@@ -175,14 +187,14 @@ Trace BadgeTraceFrom(const std::vector<Exchange>& recording) {
     } else if (ins == badge::kInsReadBinary && c[2] == (0x80 | badge::kSfiCardSecurity)) {
       x.label = "READ BINARY EF.CardSecurity";
     } else if (ins == badge::kInsManageSecurityEnvironment && p1p2 == badge::kMseSetAtInternal) {
-      x.label = ++set_at_internal == 1 ? "MSE:SET AT (CA)" : "MSE:SET AT (RI)";
+      x.label = ca_set_up ? "MSE:SET AT (RI)" : "MSE:SET AT (CA)";
+      ca_set_up = true;
     } else if (ins == badge::kInsGeneralAuthenticate) {
-      if (++protected_general_authenticate == 1) {
+      if (!ca_done) {
         // TR-03110-2 §3.4: K = ECDH(SK_PICC, PK_PCD), keys from K and the nonce, the token.
         x.label = "GENERAL AUTHENTICATE (CA)";
-        x.work = {{OnCardOperation::kEcdhP256, 1},
-                  {OnCardOperation::kSha1Block, 2},
-                  {OnCardOperation::kAesBlock, ca_token_blocks}};
+        x.work = ca_work;
+        ca_done = true;
       } else {
         // TR-03110-2 §3.5: I = H(ECDH(SK_ID, PK_Sector)), SHA-256 of 32 bytes.
         x.label = "GENERAL AUTHENTICATE (RI)";
@@ -196,7 +208,7 @@ Trace BadgeTraceFrom(const std::vector<Exchange>& recording) {
   return trace;
 }
 
-Result<std::vector<Exchange>> RecordBadgeAuthentication(badge::PacePassword password) {
+Result<std::vector<Exchange>> RecordBadgeAuthentication(BadgeDoor door) {
   auto badge = SimulatedBadge::Create();
   if (!badge.ok()) return badge.status().WithContext("simulated badge");
   card::sim::SimChannel sim((*badge)->applet());
@@ -204,7 +216,11 @@ Result<std::vector<Exchange>> RecordBadgeAuthentication(badge::PacePassword pass
   auto firewall = card::ApduFirewall::Create(recorder, badge::BadgeGatePolicy());
   if (!firewall.ok()) return InternalError("firewall: " + firewall.status().ToString());
   badge::BadgeTerminal terminal(**firewall, (*badge)->credentials());
-  auto identifier = terminal.ReadIdentifier(SimulatedBadge::Password(password), password);
+  auto identifier =
+      door == BadgeDoor::kCardAndPin
+          ? terminal.ReadIdentifier(SimulatedBadge::Password(badge::PacePassword::kPin),
+                                    badge::PacePassword::kPin)
+          : terminal.ReadIdentifierWithoutPassword();
   if (!identifier.ok()) {
     return InternalError("the recorded badge authentication failed: " +
                          identifier.status().ToString());

@@ -44,18 +44,24 @@ std::optional<int> SecureMessagingBlocks(const Exchange& exchange);
 //   RI (§3.5): GENERAL AUTHENTICATE, one ECDH with the chip's RI key and the SHA-256 of its x
 //     coordinate (1 SHA-256 block);
 //   and every protected exchange its SecureMessagingBlocks() as kAesSmBlock.
-// MSE:SET AT 0C 22 41 A4 and GENERAL AUTHENTICATE 0C 86 are CA the first time and RI the
-// second (the protocol OID is encrypted); MSE:SET DST and PSO:VERIFY CERTIFICATE are for the DV
+// MSE:SET AT 22 41 A4 and the following GENERAL AUTHENTICATE are CA the first time (plain in
+// the card-only order, protected after TA with the PIN) and RI the second (the protocol OID is
+// encrypted); MSE:SET DST and PSO:VERIFY CERTIFICATE are for the DV
 // certificate the first time and the terminal's the second. The password of PACE is read from
 // MSE:SET AT (tag 83, in clear). Other commands keep CommandLabel() and get only their
 // secure-messaging blocks.
 Trace BadgeTraceFrom(const std::vector<Exchange>& recording);
 
-// One badge authentication as a gate runs it: badge::BadgeTerminal::ReadIdentifier with
-// `password` (kCan: the gate's PIN-less case; kPin: a card+PIN door) through the gate's APDU
+// The two kinds of badge door: card only (CA, TA, RI without PACE) and card + badge PIN (PACE
+// with the PIN, TA, CA, RI).
+enum class BadgeDoor { kCardOnly, kCardAndPin };
+
+// One badge authentication as a gate runs it (kCardOnly:
+// badge::BadgeTerminal::ReadIdentifierWithoutPassword; kCardAndPin: ReadIdentifier with the
+// badge PIN) through the gate's APDU
 // firewall (badge::BadgeGatePolicy()) against a freshly issued SimulatedBadge, recorded between
 // the firewall and the card: exactly the commands the card receives. kInternal when the badge
 // cannot be built or the identifier is not the expected one.
-Result<std::vector<Exchange>> RecordBadgeAuthentication(badge::PacePassword password);
+Result<std::vector<Exchange>> RecordBadgeAuthentication(BadgeDoor door);
 
 }  // namespace sekisho::bench

@@ -223,27 +223,100 @@ void CheckRecordedSequence(const Trace& trace, bool pin) {
   }
 }
 
-TEST(BadgeDoorTraceTest, RecordsTheGatesCanSequence) {
-  auto recording = RecordBadgeAuthentication(badge::PacePassword::kCan);
-  ASSERT_THAT(recording, IsOk());
-  ASSERT_EQ(recording->size(), 19u);
-  CheckRecordedSequence(BadgeTraceFrom(*recording), false);
+TEST(BadgeDoorTraceTest, PlainChipAuthenticationIsCaThenTheProtectedOneIsRi) {
+  // The card-only order: MSE:SET AT 00 22 41 A4 and GENERAL AUTHENTICATE in plain are CA, so
+  // the protected 0C 22 41 A4 / 0C 86 that follow are RI.
+  const Bytes mac = Hex("8E 08 A5A5A5A5A5A5A5A5");
+  const std::vector<Exchange> recording = {
+      {Hex("00 22 41 A4 0F 80 0A 04 00 7F 00 07 02 02 03 02 02 84 01 01"), Hex("90 00")},
+      {HexThen("00 86 00 00 45 7C 43 80 41", 65, "00"),
+       HexThen("7C 14 81 08", 8, "82 08 A5A5A5A5A5A5A5A5 90 00")},
+      {HexThen("0C 22 41 A4 1D 87 11 01", 16, "8E 08 A5A5A5A5A5A5A5A5"),
+       Hex("99 02 90 00 8E 08 A5A5A5A5A5A5A5A5 90 00")},
+      {HexThen("0C 86 00 00 60 87 51 01", 80, "97 01 00 8E 08 A5A5A5A5A5A5A5A5 00"),
+       HexThen("87 21 01", 32, "99 02 90 00 8E 08 A5A5A5A5A5A5A5A5 90 00")},
+  };
+  const Trace trace = BadgeTraceFrom(recording);
+  ASSERT_EQ(trace.size(), 4u);
+  EXPECT_THAT(Labels(trace), ElementsAre("MSE:SET AT (CA)", "GENERAL AUTHENTICATE (CA)",
+                                         "MSE:SET AT (RI)", "GENERAL AUTHENTICATE (RI)"));
+  using Op = OnCardOperation;
+  // CA in plain: the ECDH, the keys, the token, and no secure-messaging block.
+  EXPECT_TRUE(SameWork(trace[1].work,
+                       {{Op::kEcdhP256, 1}, {Op::kSha1Block, 2}, {Op::kAesBlock, 7}}));
+  EXPECT_TRUE(SameWork(trace[3].work,
+                       {{Op::kEcdhP256, 1}, {Op::kSha256Block, 1}, {Op::kAesSmBlock, 21}}));
 }
 
-TEST(BadgeDoorTraceTest, RecordsThePinSequenceWithTheSameSizes) {
-  auto can = RecordBadgeAuthentication(badge::PacePassword::kCan);
-  auto pin = RecordBadgeAuthentication(badge::PacePassword::kPin);
-  ASSERT_THAT(can, IsOk());
-  ASSERT_THAT(pin, IsOk());
-  const Trace can_trace = BadgeTraceFrom(*can);
-  const Trace pin_trace = BadgeTraceFrom(*pin);
-  CheckRecordedSequence(pin_trace, true);
-  ASSERT_EQ(pin_trace.size(), can_trace.size());
-  // Fresh keys, certificates of the same form: the sizes do not depend on them.
-  for (std::size_t i = 0; i < pin_trace.size(); ++i) {
-    EXPECT_EQ(pin_trace[i].command_size, can_trace[i].command_size) << pin_trace[i].label;
-    EXPECT_EQ(pin_trace[i].response_size, can_trace[i].response_size) << pin_trace[i].label;
+// The 12 steps of the card-only door (docs/decisions/badge-eac-sequence.md), in order.
+std::vector<std::string> ExpectedCardOnlySequence() {
+  return {"SELECT",
+          "MSE:SET AT (CA)",
+          "GENERAL AUTHENTICATE (CA)",
+          "MSE:SET DST (CVCA)",
+          "PSO:VERIFY CERTIFICATE (DV)",
+          "MSE:SET DST (DV)",
+          "PSO:VERIFY CERTIFICATE (terminal)",
+          "MSE:SET AT (TA)",
+          "GET CHALLENGE",
+          "EXTERNAL AUTHENTICATE",
+          "MSE:SET AT (RI)",
+          "GENERAL AUTHENTICATE (RI)"};
+}
+
+TEST(BadgeDoorTraceTest, RecordsTheGatesCardOnlySequence) {
+  auto recording = RecordBadgeAuthentication(BadgeDoor::kCardOnly);
+  ASSERT_THAT(recording, IsOk());
+  const Trace trace = BadgeTraceFrom(*recording);
+  ASSERT_THAT(Labels(trace), ElementsAreArray(ExpectedCardOnlySequence()));
+  // No PACE and no file read: SELECT and CA in plain, everything else under CA's SM.
+  struct Window {
+    std::size_t command_min, command_max, response_min, response_max;
+  };
+  const Window windows[12] = {
+      {16, 16, 2, 2},      // SELECT
+      {20, 20, 2, 2},      // MSE:SET AT (CA): 80 CA OID, 84 01, in clear
+      {75, 75, 24, 40},    // GA (CA): 7C 43 80 41 point, Le; 7C {81 nonce, 82 token}
+      {30, 62, 16, 16},    // SET DST
+      {200, 320, 16, 16},  // PSO: DV certificate
+      {30, 62, 16, 16},    // SET DST
+      {200, 320, 16, 16},  // PSO: terminal certificate
+      {62, 94, 16, 16},    // SET AT (TA)
+      {19, 19, 35, 35},    // GET CHALLENGE
+      {99, 99, 16, 16},    // EXTERNAL AUTHENTICATE
+      {35, 35, 16, 16},    // SET AT (RI)
+      {102, 102, 67, 67},  // GA (RI)
+  };
+  for (std::size_t i = 0; i < trace.size(); ++i) {
+    const TraceExchange& x = trace[i];
+    EXPECT_GE(x.command_size, windows[i].command_min) << x.label;
+    EXPECT_LE(x.command_size, windows[i].command_max) << x.label;
+    EXPECT_GE(x.response_size, windows[i].response_min) << x.label;
+    EXPECT_LE(x.response_size, windows[i].response_max) << x.label;
+    EXPECT_EQ(CountIn(x, OnCardOperation::kAesSmBlock) > 0, i >= 3) << x.label;
   }
+  using Op = OnCardOperation;
+  EXPECT_EQ(CountIn(trace[2], Op::kEcdhP256), 1);
+  EXPECT_EQ(CountIn(trace[2], Op::kAesBlock), 7);
+  EXPECT_EQ(CountIn(trace[4], Op::kCvCertificateVerify), 1);
+  EXPECT_EQ(CountIn(trace[6], Op::kCvCertificateVerify), 1);
+  EXPECT_EQ(CountIn(trace[9], Op::kEcdsaP256Verify), 1);
+  EXPECT_EQ(CountIn(trace[11], Op::kSha256Block), 1);
+  // Totals: ECDH only in CA and RI; no key generation (no PACE), no PIN.
+  EXPECT_EQ(OperationCount(trace, Op::kEcdhP256), 2);
+  EXPECT_EQ(OperationCount(trace, Op::kEcKeyGeneration), 0);
+  EXPECT_EQ(OperationCount(trace, Op::kPaceGenericMapping), 0);
+  EXPECT_EQ(OperationCount(trace, Op::kPinVerify), 0);
+  EXPECT_EQ(OperationCount(trace, Op::kCvCertificateVerify), 2);
+  EXPECT_EQ(OperationCount(trace, Op::kEcdsaP256Verify), 1);
+  EXPECT_EQ(OperationCount(trace, Op::kSha1Block), 2);
+}
+
+TEST(BadgeDoorTraceTest, RecordsThePinSequenceUnchanged) {
+  auto pin = RecordBadgeAuthentication(BadgeDoor::kCardAndPin);
+  ASSERT_THAT(pin, IsOk());
+  ASSERT_EQ(pin->size(), 19u);
+  CheckRecordedSequence(BadgeTraceFrom(*pin), true);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // transaction_model_report: the card transaction model (bench/transaction_model.h) applied to
 // the exact APDU trace of each door path (the JPKI door path on the My Number Card; the badge's
-// EAC sequence with the CAN and with the badge PIN), one table per path, a summary, and the goal
+// sequence at a card-only door and with the badge PIN), one table per path, a summary, and the goal
 // check (a badge authentication <= 300 ms modeled; a Suica gate's ~200 ms is the reference).
 // Figures and sources: docs/performance.md.
 #include <fmt/format.h>
@@ -156,17 +156,17 @@ int Run(int argc, char** argv) {
   // come from is usually Type A) or the applet in the national card's free area (Type B).
   const TransportConfig& badge_transport = badge_type == "A" ? type_a : type_b;
   const struct {
-    badge::PacePassword password;
+    BadgeDoor door;
     const char* name;
     const char* title;
   } badges[] = {
-      {badge::PacePassword::kCan, "badge, CAN",
-       "Badge, PACE with the CAN (the gate's card-only door; badge::BadgeTerminal on the "
-       "simulated badge)"},
-      {badge::PacePassword::kPin, "badge, PIN", "Badge, PACE with the badge PIN (card+PIN door)"},
+      {BadgeDoor::kCardOnly, "badge, card only",
+       "Badge, card-only door: CA, TA, RI without PACE (badge::BadgeTerminal on the simulated "
+       "badge)"},
+      {BadgeDoor::kCardAndPin, "badge, PIN", "Badge, PACE with the badge PIN (card+PIN door)"},
   };
   for (const auto& b : badges) {
-    auto recording = RecordBadgeAuthentication(b.password);
+    auto recording = RecordBadgeAuthentication(b.door);
     if (!recording.ok()) {
       fmt::print(stderr, "transaction_model_report: {}\n", recording.status().ToString());
       return 1;

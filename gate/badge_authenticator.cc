@@ -131,7 +131,7 @@ Result<PinState> ProbeBadgePin(card::CardChannel& channel) {
 // The door-path reason for a failure of the EAC sequence (BadgeTerminal::ReadIdentifier's codes).
 Reason ReasonForTerminal(StatusCode code) {
   switch (code) {
-    case StatusCode::kUnauthenticated:   // wrong CAN or PIN, terminal refused, chip not genuine
+    case StatusCode::kUnauthenticated:   // wrong PIN, terminal refused, chip not genuine
     case StatusCode::kPermissionDenied:  // RI refused: the terminal lacks the right
       return Reason::kAuthenticationFailed;
     case StatusCode::kInvalidArgument:  // the gate's own credentials are malformed
@@ -153,11 +153,12 @@ const std::shared_ptr<const card::FirewallPolicy>& SharedBadgeGatePolicy() {
 Result<std::unique_ptr<BadgeAuthenticator>> BadgeAuthenticator::Create(
     const badge::TerminalCredentials& credentials, const identity::OrgKey& k_org, Keypad& keypad,
     SecretBytes can) {
+  // Card-only doors no longer run PACE: the CAN is only checked, then dropped.
   if (!IsDigits(can.view(), kBadgeCanLength)) {
     return InvalidArgumentError("the badge batch CAN must be 6 digits (0-9)");
   }
-  return std::unique_ptr<BadgeAuthenticator>(
-      new BadgeAuthenticator(credentials, k_org, keypad, std::move(can)));
+  can.Wipe();
+  return std::unique_ptr<BadgeAuthenticator>(new BadgeAuthenticator(credentials, k_org, keypad));
 }
 
 AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channel,
@@ -186,7 +187,7 @@ AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channe
       case PinState::kLastTry:
         return Fail(Reason::kPinRefused, BadgePinLastTryError(), "PIN safety");
       case PinState::kNoPin:
-        // Read with the CAN: the policy refuses the door (kInsufficientAssurance) knowing whose
+        // Read without the PIN: the policy refuses the door (kInsufficientAssurance) knowing whose
         // badge it was.
         break;
       case PinState::kUsable: {
@@ -215,10 +216,21 @@ AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channe
     }
   }
 
-  // 3. The EAC sequence, once: PACE, TA, CA, RI.
+  // 3. The EAC sequence, once: PACE with the PIN, TA, CA, RI; or without the PIN CA, TA, RI.
   tap.Forget();
   badge::BadgeTerminal terminal(tap, credentials_);
-  auto identifier = terminal.ReadIdentifier(kind == badge::PacePassword::kPin ? pin : can_, kind);
+  // The gate's certificates and sector key are parsed once, not on every tap; a change of
+  // credentials (renewal) is noticed by Matches and they are parsed again. Malformed ones are
+  // left to the terminal, which names them in its error.
+  if (!prepared_ || !prepared_->Matches(credentials_)) {
+    prepared_.reset();
+    auto prepared = badge::PreparedCredentials::Prepare(credentials_);
+    if (prepared.ok()) prepared_.emplace(std::move(prepared).value());
+  }
+  if (prepared_) terminal.set_prepared(&*prepared_);
+  auto identifier = kind == badge::PacePassword::kPin
+                        ? terminal.ReadIdentifier(pin, kind)
+                        : terminal.ReadIdentifierWithoutPassword();
   pin.Wipe();
   if (!identifier.ok()) {
     const Status& status = identifier.status();

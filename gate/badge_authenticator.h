@@ -1,12 +1,13 @@
 // BadgeAuthenticator: the door's authentication of a Sekisho badge, a derived card or the applet in
 // a My Number Card's free area (DESIGN.md §2 `badge`/`free-area`, §5 "At the door"), by the EAC
-// sequence of docs/decisions/badge-eac-sequence.md: PACE with the batch CAN or the badge PIN,
-// Terminal and Chip Authentication, Restricted Identification, then the organisation's RI
-// pseudonym.
+// sequence of docs/decisions/badge-eac-sequence.md: at card-only doors Chip Authentication, then
+// Terminal Authentication, without PACE; at card+PIN doors PACE with the badge PIN, Terminal and
+// Chip Authentication; then Restricted Identification and the organisation's RI pseudonym.
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 
 #include "badge/badge_terminal.h"
 #include "base/result.h"
@@ -23,8 +24,9 @@ namespace sekisho::gate {
 inline constexpr std::size_t kBadgePinLength = 6;
 inline constexpr std::size_t kBadgeCanLength = 6;
 
-// What a gate needs to read badges: its terminal credentials and the batch CAN of the doors that
-// require only the card.
+// What a gate needs to read badges: its terminal credentials, and the batch CAN, which card-only
+// doors no longer use (they authenticate the chip without PACE); it is still checked to be 6
+// digits.
 struct BadgeGateCredentials {
   badge::TerminalCredentials terminal;
   SecretBytes can;
@@ -37,21 +39,23 @@ const std::shared_ptr<const card::FirewallPolicy>& SharedBadgeGatePolicy();
 // Not thread-safe (one card at a time); every reference must outlive the authenticator.
 class BadgeAuthenticator final : public Authenticator {
  public:
-  // `credentials` are the gate's terminal credentials (badge/badge_terminal.h); `can` is the
-  // batch CAN used at doors that require only the card. kInvalidArgument when the CAN is not
-  // 6 digits (the message does not show it).
+  // `credentials` are the gate's terminal credentials (badge/badge_terminal.h). `can`, the batch
+  // CAN, is no longer used by any door: it is checked and wiped. kInvalidArgument when the CAN
+  // is not 6 digits (the message does not show it).
   static Result<std::unique_ptr<BadgeAuthenticator>> Create(
       const badge::TerminalCredentials& credentials, const identity::OrgKey& k_org, Keypad& keypad,
       SecretBytes can);
 
   // Puts the APDU firewall with badge::BadgeGatePolicy() in front of `channel` and:
-  //   required == kCard: PACE with the batch CAN; the holder is not asked for anything.
+  //   required == kCard: Chip Authentication in plain, then Terminal Authentication under its
+  //     secure messaging (badge::BadgeTerminal::ReadIdentifierWithoutPassword); the holder is
+  //     not asked for anything.
   //   required == kCardAndPin (DESIGN.md P6):
   //     1. SELECT of the badge applet and MSE:SET AT for PACE with the PIN, which spends no
   //        try: a card that reports the PIN's retry counter there (63Cx, as BSI TR-03110-3
   //        App. B.11.1 allows) with one try left, or that answers 6983 (blocked), gets
   //        kPinRefused and the holder is not asked. A card that answers 9000 is taken to have
-  //        its tries. A badge without a PIN (6A88) is read with the CAN instead and the success
+  //        its tries. A badge without a PIN (6A88) is read as at a card-only door and the success
   //        is Assurance::kCard, so that the policy denies it as kInsufficientAssurance with the
   //        holder's credential known;
   //     2. asks the keypad for the badge PIN: cancelled, timed out or not 6 digits is
@@ -59,10 +63,10 @@ class BadgeAuthenticator final : public Authenticator {
   //     3. PACE with the PIN, never retried: a wrong PIN is kAuthenticationFailed
   //        ("... N tries left", from the card's 63Cx).
   //   Then Terminal Authentication, Chip Authentication and Restricted Identification
-  //   (badge::BadgeTerminal::ReadIdentifier), and the credential key: the first 16 bytes of
+  //   (badge::BadgeTerminal::ReadIdentifier); for both, the credential key: the first 16 bytes of
   //   identity::RiPseudonym(K_org, identifier).
   // Failures (BadgeTerminal's codes, which the status keeps):
-  //   kUnauthenticated (wrong CAN or PIN, terminal refused by the badge: expired or foreign
+  //   kUnauthenticated (wrong PIN, terminal refused by the badge: expired or foreign
   //   certificate, chip not genuine) and kPermissionDenied (RI refused: the terminal lacks the
   //   right) are kAuthenticationFailed; kNotFound (no badge applet), kDataLoss, kFailedPrecondition
   //   (an unexpected status word), the channel's errors (kUnavailable ...) and a command the
@@ -70,19 +74,19 @@ class BadgeAuthenticator final : public Authenticator {
   //   and kInternal are kInternalError. A failure carries no claimed credential: nothing
   //   identifying is read before the sequence completes. Messages never hold the PIN, the CAN
   //   or the identifier.
-  // Success: Assurance::kCard after PACE with the CAN, kCardAndPin after PACE with the PIN.
+  // Success: Assurance::kCard without the PIN, kCardAndPin after PACE with the PIN.
   AuthenticationOutcome Authenticate(card::CardChannel& channel,
                                      policy::Assurance required) override;
 
  private:
   BadgeAuthenticator(const badge::TerminalCredentials& credentials, const identity::OrgKey& k_org,
-                     Keypad& keypad, SecretBytes can)
-      : credentials_(credentials), k_org_(k_org), keypad_(keypad), can_(std::move(can)) {}
+                     Keypad& keypad)
+      : credentials_(credentials), k_org_(k_org), keypad_(keypad) {}
 
   const badge::TerminalCredentials& credentials_;
   const identity::OrgKey& k_org_;
   Keypad& keypad_;
-  const SecretBytes can_;
+  std::optional<badge::PreparedCredentials> prepared_;  // credentials_ parsed, while they match
 };
 
 }  // namespace sekisho::gate

@@ -87,6 +87,7 @@ void BadgeApplet::EndSession(bool keep_selection) {
   challenge_.clear();
   ta_done_ = false;
   ca_done_ = false;
+  chip_first_ = false;
 }
 
 badge::Date BadgeApplet::Today() const {
@@ -254,26 +255,46 @@ ResponseApdu BadgeApplet::ManageSecurityEnvironment(const CommandApdu& c) {
       if (*chr != ToBytes(authorization_->terminal_chr)) {
         return Sw(StatusWord::kReferencedDataNotFound);
       }
-      terminal_comp_ephemeral_ = *comp;
+      if (chip_first_) {
+        // After CA the key TA binds is the one CA used (TR-03110-1, EAC1: Comp(PK_PCD) is the
+        // ephemeral key of Chip Authentication).
+        if (*comp != terminal_comp_ephemeral_) return Sw(StatusWord::kIncorrectData);
+      } else {
+        terminal_comp_ephemeral_ = *comp;
+      }
       challenge_.clear();
       stage_ = Stage::kTaSetUp;
       return Sw(StatusWord::kOk);
     }
     case badge::kMseSetAtInternal: {
-      if (!sm_) return Sw(StatusWord::kSecurityStatusNotSatisfied);
       const auto key_id = Find(*objects, 0x84);
       if (oid == badge::ProtocolOid(badge::EacProtocol::kCa)) {
-        if (!ta_done_) return Sw(StatusWord::kSecurityStatusNotSatisfied);
+        if (ca_done_) return Sw(StatusWord::kConditionsOfUseNotSatisfied);
+        if (!sm_) {
+          // The card-only order (EAC1 order with the v2 commands): CA first, in plain, right
+          // after SELECT. Its answers depend only on the batch key and fresh randomness.
+          if (stage_ != Stage::kIdle) return Sw(StatusWord::kConditionsOfUseNotSatisfied);
+        } else if (!ta_done_) {
+          return Sw(StatusWord::kSecurityStatusNotSatisfied);  // EAC2 order: CA after TA
+        }
         if (key_id && *key_id != Bytes{badge::kChipAuthenticationKeyId}) {
           return Sw(StatusWord::kReferencedDataNotFound);
         }
         stage_ = Stage::kCaSetUp;
         return Sw(StatusWord::kOk);
       }
+      if (!sm_) return Sw(StatusWord::kSecurityStatusNotSatisfied);
       if (oid == badge::ProtocolOid(badge::EacProtocol::kRi)) {
-        if (!ca_done_ || !authorization_) return Sw(StatusWord::kSecurityStatusNotSatisfied);
+        // Both orders: RI only after CA and a completed TA (not merely a verified chain).
+        if (!ca_done_ || !ta_done_ || !authorization_) {
+          return Sw(StatusWord::kSecurityStatusNotSatisfied);
+        }
         std::uint64_t needed = badge::rights::kRestrictedIdentification;
-        if (password_kind_ == badge::PacePassword::kCan) needed |= badge::rights::kCanAllowed;
+        // Without the PIN (PACE with the CAN, or no PACE at all) the terminal also needs the
+        // CAN-allowed right: the right to read the badge without the holder's PIN.
+        if (chip_first_ || password_kind_ == badge::PacePassword::kCan) {
+          needed |= badge::rights::kCanAllowed;
+        }
         if ((authorization_->rights & needed) != needed) {
           return Sw(StatusWord::kSecurityStatusNotSatisfied);
         }
@@ -325,8 +346,14 @@ ResponseApdu BadgeApplet::ExternalAuthenticate(const CommandApdu& c) {
   if (!sm_ || stage_ != Stage::kTaSetUp || challenge_.empty()) {
     return Sw(StatusWord::kConditionsOfUseNotSatisfied);
   }
-  const Bytes message = badge::TerminalAuthenticationMessage(
-      badge::CompressedPoint(eac_->pace_ephemeral_public()), challenge_, terminal_comp_ephemeral_);
+  // ID_PICC: Comp of the chip's PACE ephemeral key after PACE (TR-03110-2 §3.3); without PACE,
+  // Comp of the batch CA key the chip has just proven it holds (docs/decisions/
+  // badge-eac-sequence.md, "ID_PICC without PACE").
+  const ByteView id_source = chip_first_ ? ByteView(profile_.ca_public_point)
+                                         : ByteView(eac_->pace_ephemeral_public());
+  const Bytes id_picc = badge::CompressedPoint(id_source);
+  const Bytes message =
+      badge::TerminalAuthenticationMessage(id_picc, challenge_, terminal_comp_ephemeral_);
   challenge_.clear();  // one signature per challenge
   if (!badge::VerifyPlain(authorization_->terminal_public_point, message, c.data).ok()) {
     stage_ = Stage::kSecure;
@@ -348,8 +375,15 @@ ResponseApdu BadgeApplet::GeneralAuthenticate(const CommandApdu& c) {
     case Stage::kCaSetUp: {
       const auto ephemeral = DynamicField(c.data, 0x80);
       if (!ephemeral) return Sw(StatusWord::kIncorrectData);
-      // The key must be the one TA's signature covered (TR-03110-2 §3.4.1 step 2).
-      if (badge::CompressedPoint(*ephemeral) != terminal_comp_ephemeral_) {
+      const bool chip_first = !sm_;
+      if (chip_first) {
+        // The card-only order: TA comes next and must sign this key (TR-03110-1, EAC1).
+        if (badge::CompressedPoint(*ephemeral).empty()) return Sw(StatusWord::kIncorrectData);
+        auto eac = badge::EacChip::Create(card_access_);
+        if (!eac.ok()) return Sw(StatusWord::kNoPreciseDiagnosis);
+        eac_ = std::move(eac).value();
+      } else if (badge::CompressedPoint(*ephemeral) != terminal_comp_ephemeral_) {
+        // The key must be the one TA's signature covered (TR-03110-2 §3.4.1 step 2).
         return Sw(StatusWord::kIncorrectData);
       }
       auto answer =
@@ -359,6 +393,10 @@ ResponseApdu BadgeApplet::GeneralAuthenticate(const CommandApdu& c) {
       if (!session.ok()) return Sw(StatusWord::kNoPreciseDiagnosis);
       next_sm_.emplace(std::move(session).value());
       ca_done_ = true;
+      if (chip_first) {
+        chip_first_ = true;
+        terminal_comp_ephemeral_ = badge::CompressedPoint(*ephemeral);
+      }
       stage_ = Stage::kSecure;
       return Template({{0x81, answer->nonce}, {0x82, answer->token}});
     }

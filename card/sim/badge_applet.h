@@ -2,7 +2,9 @@
 // (docs/decisions/badge-eac-sequence.md; BSI TR-03110-3 App. B): SELECT by kBadgeAid, READ BINARY
 // of EF.CardAccess (always) and EF.CardSecurity (after TA), MSE:SET AT, GENERAL AUTHENTICATE
 // (PACE, CA, RI), MSE:SET DST, PSO:VERIFY CERTIFICATE, GET CHALLENGE, EXTERNAL AUTHENTICATE.
-// Everything after PACE travels under secure messaging.
+// Two orders: PACE -> TA -> CA -> RI (EAC2; card+PIN doors), and CA -> TA -> RI without PACE
+// (the EAC1 order with the version 2 commands; card-only doors). Everything after PACE, or
+// after CA when it comes first, travels under secure messaging.
 #pragma once
 
 #include <memory>
@@ -25,14 +27,17 @@ namespace sekisho::card::sim {
 inline constexpr std::uint8_t kBadgeAtr[] = {0x3B, 0x80, 0x80, 0x01, 0x01};
 
 // Status words, as the applet gives them:
-//   9000 success; 6A82 unknown AID or file; 6982 EF.CardSecurity before TA, CA before TA, RI
-//   before CA or without the RI right (and, with the CAN, the CAN-allowed right); 6985 a command
-//   out of order; 6A88 an unknown certificate authority, terminal reference or key id;
-//   6A80 malformed data (a certificate that does not parse, a wrong protocol OID); 6300 a
+//   9000 success; 6A82 unknown AID or file; 6982 EF.CardSecurity before TA, CA under PACE's
+//   secure messaging before TA, TA's commands in plain (before PACE or CA), RI before CA and TA
+//   or without the RI right (and, without the PIN, the CAN-allowed right); 6985 a command out of
+//   order (a second CA, CA in plain after anything but SELECT, GET CHALLENGE before MSE:SET AT);
+//   6A88 an unknown certificate authority, terminal reference or key id;
+//   6A80 malformed data (a certificate that does not parse, a wrong protocol OID, after CA first
+//   a Comp in MSE:SET AT (TA) that is not CA's ephemeral key); 6300 a
 //   certificate or signature that does not verify, an expired or foreign certificate, or a wrong
 //   CAN; 63Cx a wrong PIN (x tries left); 6983 the PIN is blocked; 6987 a plain command while
 //   secure messaging is on; 6988 a protected command that fails to unwrap (bad MAC, replay,
-//   truncation, padding). After 6987/6988 the session is over: PACE must start again.
+//   truncation, padding). After 6987/6988 the session is over: PACE or CA must start again.
 class BadgeApplet final : public card::VirtualCard {
  public:
   // `clock` gives the card's current date (certificate validity); `random` the TA challenges.
@@ -97,6 +102,7 @@ class BadgeApplet final : public card::VirtualCard {
   Bytes challenge_;
   bool ta_done_ = false;
   bool ca_done_ = false;
+  bool chip_first_ = false;  // CA ran first, in plain (the card-only order): no PACE
 };
 
 }  // namespace sekisho::card::sim

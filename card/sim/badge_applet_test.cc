@@ -7,6 +7,7 @@
 #include "badge/badge_firewall.h"
 #include "badge/badge_ids.h"
 #include "badge/badge_terminal.h"
+#include "badge/ec_key.h"
 #include "badge/security_infos.h"
 #include "badge/test_pki.h"
 #include "base/status_matchers.h"
@@ -106,6 +107,15 @@ class BadgeAppletTest : public ::testing::Test {
     return terminal.ReadIdentifier(SecretBytes(password), kind);
   }
 
+  // The card-only order: CA first in plain, then TA and RI (no PACE).
+  Result<Bytes> ReadCardOnly(BadgeApplet& applet, const TerminalCredentials& credentials,
+                             std::vector<ResponseApdu>* transcript = nullptr) {
+    SimChannel channel(applet);
+    BadgeTerminal terminal(channel, credentials);
+    terminal.set_transcript(transcript);
+    return terminal.ReadIdentifierWithoutPassword();
+  }
+
   static badge::testing::TestOrganisation* org_a_;
   static badge::testing::TestOrganisation* org_b_;
   static BadgeBatch* batch_;
@@ -171,6 +181,260 @@ TEST_F(BadgeAppletTest, BadgesOfABatchAreIndistinguishableBeforeTerminalAuthenti
       }
     }
   }
+}
+
+// PACE or CA by hand (testing::EstablishBadgePace, EstablishBadgeChipFirst), to send what
+// BadgeTerminal never sends (malformed certificates, commands out of order).
+std::uint16_t SendProtected(SimChannel& channel, badge::SmSession& sm, const CommandApdu& c) {
+  const Bytes raw = channel.Transmit(sm.WrapCommand(c).value()).value();
+  if (raw.size() == 2) return ReadU16(raw[0], raw[1]);
+  return sm.UnwrapResponse(raw).value().sw;
+}
+
+TEST_F(BadgeAppletTest, CardOnlyOrderYieldsTheSameIdentifierWithoutPace) {
+  auto applet = NewApplet();
+  const TerminalCredentials credentials = Credentials(*org_a_, *sector_a_);
+  auto card_only = ReadCardOnly(*applet, credentials);
+  ASSERT_THAT(card_only, IsOk());
+  EXPECT_EQ(*card_only,
+            badge::RestrictedIdentifier(applet->profile().ri_private_pkcs8, sector_a_->public_point)
+                .value());
+  // The EAC2 order gives the same identifier: RI does not depend on how the channel was made.
+  auto with_pace = Read(*applet, credentials);
+  ASSERT_THAT(with_pace, IsOk());
+  EXPECT_EQ(*with_pace, *card_only);
+  EXPECT_EQ(applet->profile().pin_tries, kMaxBadgePinTries);
+}
+
+// Property 1 in the card-only order: before TA, two badges of a batch answer SELECT and CA alike
+// (the same status words and lengths; CA's nonce and token are fresh randomness and a MAC under
+// the batch key), and TA's refusals do not depend on the badge.
+TEST_F(BadgeAppletTest, BadgesOfABatchAreIndistinguishableBeforeTerminalAuthenticationCardOnly) {
+  auto first = NewApplet();
+  auto second = NewApplet();
+  badge::EcKeyPair expired_key;
+  const badge::CvCertificate expired = badge::testing::IssueTestTerminal(
+      *org_a_, "JPORGATM013", badge::testing::AddDays(kToday, -5),
+      badge::testing::AddDays(kToday, -1), badge::rights::kGate, &expired_key);
+  const TerminalCredentials refused[] = {
+      Credentials(org_a_->dv.der(), expired.der(), expired_key, *sector_a_),
+      Credentials(*org_b_, *sector_b_)};
+  for (const TerminalCredentials& credentials : refused) {
+    std::vector<ResponseApdu> t1;
+    std::vector<ResponseApdu> t2;
+    EXPECT_THAT(ReadCardOnly(*first, credentials, &t1), StatusIs(StatusCode::kUnauthenticated));
+    EXPECT_THAT(ReadCardOnly(*second, credentials, &t2), StatusIs(StatusCode::kUnauthenticated));
+    ASSERT_EQ(t1.size(), t2.size());
+    ASSERT_GE(t1.size(), 4u);  // SELECT, MSE:SET AT (CA), GA (CA), then TA's first refusal
+    for (std::size_t i = 0; i < t1.size(); ++i) {
+      EXPECT_EQ(t1[i].sw, t2[i].sw) << "response " << i;
+      EXPECT_EQ(t1[i].data.size(), t2[i].data.size()) << "response " << i;
+      if (i != 2) {  // 2: CA's randomness
+        EXPECT_EQ(t1[i].data, t2[i].data) << "response " << i;
+      }
+    }
+    EXPECT_NE(t1[2].data, t2[2].data);  // fresh nonces: no two sessions alike
+  }
+  // Each badge's CA answer verifies under the batch key, the same for both: nothing per chip.
+  for (BadgeApplet* applet : {first.get(), second.get()}) {
+    SimChannel channel(*applet);
+    testing::EstablishBadgeChipFirst(channel, batch_->ca_public_point);
+  }
+}
+
+// The card-only order's refusals, with their status words.
+TEST_F(BadgeAppletTest, CardSideStatusWordsInTheCardOnlyOrder) {
+  auto applet = NewApplet();
+  SimChannel channel(*applet);
+  auto plain = [&](const CommandApdu& c) {
+    const Bytes raw = channel.Transmit(c.Encode().value()).value();
+    return ReadU16(raw[raw.size() - 2], raw.back());
+  };
+  Bytes ca_oid = card::EncodeTlv(0x80, badge::ProtocolOid(badge::EacProtocol::kCa));
+  Bytes ri_oid = card::EncodeTlv(0x80, badge::ProtocolOid(badge::EacProtocol::kRi));
+  ASSERT_EQ(channel.Transmit(testing::SelectByAid(badge::kBadgeAid)).value(), (Bytes{0x90, 0x00}));
+  // TA before CA: its commands need a secure channel (6982); a challenge or a GENERAL
+  // AUTHENTICATE without MSE:SET AT is out of order (6985); RI needs CA and TA (6982).
+  EXPECT_EQ(plain({.cla = 0,
+                   .ins = 0x22,
+                   .p1 = 0x81,
+                   .p2 = 0xB6,
+                   .data = card::EncodeTlv(0x83, ToBytes(org_a_->cvca.chr()))}),
+            0x6982);
+  EXPECT_EQ(plain({.cla = 0, .ins = 0x84, .p1 = 0, .p2 = 0, .ne = 8}), 0x6985);
+  EXPECT_EQ(plain({.cla = 0, .ins = 0x86, .p1 = 0, .p2 = 0, .data = card::EncodeTlv(0x7C, {}),
+                   .ne = 256}),
+            0x6985);
+  EXPECT_EQ(plain({.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ri_oid}), 0x6982);
+  // MSE:SET AT (CA) twice in plain: the second is out of order.
+  EXPECT_EQ(plain({.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ca_oid}), 0x9000);
+  EXPECT_EQ(plain({.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ca_oid}), 0x6985);
+
+  // Now the whole CA, by hand.
+  testing::BadgeChipFirst ca = testing::EstablishBadgeChipFirst(channel, batch_->ca_public_point);
+  badge::SmSession& sm = ca.sm;
+  // A second CA, RI and EF.CardSecurity before TA.
+  EXPECT_EQ(
+      SendProtected(channel, sm, {.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ca_oid}),
+      0x6985);
+  EXPECT_EQ(
+      SendProtected(channel, sm, {.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ri_oid}),
+      0x6982);
+  EXPECT_EQ(SendProtected(channel, sm, {.cla = 0, .ins = 0xB0, .p1 = 0x9D, .p2 = 0, .ne = 256}),
+            0x6982);
+  // The chain, verified: still no RI without EXTERNAL AUTHENTICATE.
+  for (const badge::CvCertificate* cert : {&org_a_->dv, &org_a_->terminal}) {
+    ASSERT_EQ(SendProtected(channel, sm,
+                            {.cla = 0,
+                             .ins = 0x22,
+                             .p1 = 0x81,
+                             .p2 = 0xB6,
+                             .data = card::EncodeTlv(0x83, ToBytes(cert->car()))}),
+              0x9000);
+    Bytes pso = cert->body_der();
+    Append(pso, card::EncodeTlv(0x5F37, cert->signature()));
+    ASSERT_EQ(SendProtected(channel, sm,
+                            {.cla = 0, .ins = 0x2A, .p1 = 0x00, .p2 = 0xBE, .data = pso}),
+              0x9000);
+  }
+  EXPECT_EQ(
+      SendProtected(channel, sm, {.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ri_oid}),
+      0x6982);
+  // TA must sign CA's ephemeral key: another key in MSE:SET AT (TA) is incorrect data.
+  auto set_at_ta = [&](const Bytes& comp) {
+    Bytes data = card::EncodeTlv(0x80, badge::ProtocolOid(badge::EacProtocol::kTa));
+    Append(data, card::EncodeTlv(0x83, ToBytes(org_a_->terminal.chr())));
+    Append(data, card::EncodeTlv(0x91, comp));
+    return SendProtected(channel, sm,
+                         {.cla = 0, .ins = 0x22, .p1 = 0x81, .p2 = 0xA4, .data = data});
+  };
+  Bytes other = ca.comp_ephemeral;
+  other[0] ^= 0x01;
+  EXPECT_EQ(set_at_ta(other), 0x6A80);
+  ASSERT_EQ(set_at_ta(ca.comp_ephemeral), 0x9000);
+  // A signature over another ID_PICC (as if after PACE) does not verify: 6300.
+  const Bytes wrapped_challenge =
+      channel.Transmit(sm.WrapCommand({.cla = 0, .ins = 0x84, .p1 = 0, .p2 = 0, .ne = 8}).value())
+          .value();
+  const ResponseApdu challenge = sm.UnwrapResponse(wrapped_challenge).value();
+  ASSERT_EQ(challenge.data.size(), 8u);
+  const Bytes wrong_id(badge::kFieldSize, 0x5A);
+  const Bytes signature =
+      badge::SignPlain(org_a_->terminal_key.private_pkcs8,
+                       badge::TerminalAuthenticationMessage(wrong_id, challenge.data,
+                                                            ca.comp_ephemeral))
+          .value();
+  EXPECT_EQ(SendProtected(channel, sm,
+                          {.cla = 0, .ins = 0x82, .p1 = 0, .p2 = 0, .data = signature}),
+            0x6300);
+  // One signature per challenge: EXTERNAL AUTHENTICATE again is out of order.
+  EXPECT_EQ(SendProtected(channel, sm,
+                          {.cla = 0, .ins = 0x82, .p1 = 0, .p2 = 0, .data = signature}),
+            0x6985);
+  EXPECT_EQ(
+      SendProtected(channel, sm, {.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ri_oid}),
+      0x6982);
+}
+
+// Properties 2 and 4 in the card-only order.
+TEST_F(BadgeAppletTest, CardOnlyOrderRefusesWhatTheEac2OrderRefuses) {
+  // A clone with its own CA key: its token verifies under no trusted key.
+  const BadgeBatch rogue = NewBadgeBatch(kCan).value();
+  auto clone =
+      BadgeApplet::Create(NewBadgeProfile(rogue, org_a_->cvca.der()).value(), clock_, random_)
+          .value();
+  EXPECT_THAT(ReadCardOnly(*clone, Credentials(*org_a_, *sector_a_)),
+              StatusIs(StatusCode::kUnauthenticated,
+                       AllOf(HasSubstr("chip authentication"), HasSubstr("trusted batch key"))));
+  auto applet = NewApplet();
+  EXPECT_THAT(ReadCardOnly(*applet, Credentials(*org_b_, *sector_b_)),
+              StatusIs(StatusCode::kUnauthenticated,
+                       AllOf(HasSubstr("terminal authentication"), HasSubstr("6A88"))));
+  badge::EcKeyPair key;
+  const badge::CvCertificate no_ri = badge::testing::IssueTestTerminal(
+      *org_a_, "JPORGATM014", kToday, badge::testing::AddDays(kToday, 1),
+      badge::rights::kCanAllowed, &key);
+  EXPECT_THAT(ReadCardOnly(*applet, Credentials(org_a_->dv.der(), no_ri.der(), key, *sector_a_)),
+              StatusIs(StatusCode::kPermissionDenied, HasSubstr("6982")));
+  // Without the PIN the terminal needs the CAN-allowed right as well.
+  const badge::CvCertificate no_can = badge::testing::IssueTestTerminal(
+      *org_a_, "JPORGATM015", kToday, badge::testing::AddDays(kToday, 1),
+      badge::rights::kRestrictedIdentification, &key);
+  EXPECT_THAT(ReadCardOnly(*applet, Credentials(org_a_->dv.der(), no_can.der(), key, *sector_a_)),
+              StatusIs(StatusCode::kPermissionDenied,
+                       AllOf(HasSubstr("restricted identification"), HasSubstr("6982"))));
+  const TerminalCredentials credentials = Credentials(*org_a_, *sector_a_);
+  ASSERT_THAT(ReadCardOnly(*applet, credentials), IsOk());
+  clock_.Advance(std::chrono::days(3));  // the terminal certificate ran out yesterday
+  EXPECT_THAT(ReadCardOnly(*applet, credentials),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("6300")));
+}
+
+// Property 2 in the card-only order: tampering with the first protected command ends the
+// session (6988); a recorded session replayed gets CA's fresh keys wrong and nothing after.
+TEST_F(BadgeAppletTest, CardOnlyOrderRefusesTamperingAndReplay) {
+  const TerminalCredentials credentials = Credentials(*org_a_, *sector_a_);
+  {
+    auto applet = NewApplet();
+    SimChannel sim(*applet);
+    TappedChannel tapped(sim);
+    tapped.FlipCommand(3);  // MSE:SET DST, the first command under CA's keys
+    BadgeTerminal terminal(tapped, credentials);
+    EXPECT_THAT(terminal.ReadIdentifierWithoutPassword(),
+                StatusIs(StatusCode::kDataLoss, HasSubstr("6988")));
+  }
+  auto applet = NewApplet();
+  SimChannel sim(*applet);
+  TappedChannel tapped(sim);
+  BadgeTerminal terminal(tapped, credentials);
+  ASSERT_THAT(terminal.ReadIdentifierWithoutPassword(), IsOk());
+  const std::vector<Bytes> recorded = tapped.commands();
+  ASSERT_EQ(recorded.size(), 12u);
+  ASSERT_THAT(sim.Reset(), IsOk());
+  std::vector<std::uint16_t> words;
+  for (const Bytes& command : recorded) {
+    const Bytes response = sim.Transmit(command).value();
+    ASSERT_GE(response.size(), 2u);
+    words.push_back(ReadU16(response[response.size() - 2], response.back()));
+  }
+  // SELECT and CA replay (they prove nothing: the badge answers with a fresh nonce, so new
+  // keys); every protected command after them fails to unwrap.
+  EXPECT_EQ(words[2], 0x9000);
+  for (std::size_t i = 3; i < words.size(); ++i) {
+    EXPECT_NE(words[i], 0x9000) << "command " << i;
+  }
+  EXPECT_EQ(words[3], badge::kSwSmObjectsIncorrect);
+}
+
+// Credentials prepared once serve every tap with the same credentials, and only those.
+TEST_F(BadgeAppletTest, PreparedCredentialsAreUsedOnlyWhileTheyMatch) {
+  const TerminalCredentials a = Credentials(*org_a_, *sector_a_);
+  const TerminalCredentials b = Credentials(*org_b_, *sector_b_);
+  auto prepared_a = badge::PreparedCredentials::Prepare(a);
+  ASSERT_THAT(prepared_a, IsOk());
+  EXPECT_TRUE(prepared_a->Matches(a));
+  EXPECT_FALSE(prepared_a->Matches(b));
+  auto applet = NewApplet({&org_a_->cvca.der(), &org_b_->cvca.der()});
+  const Bytes expected_a =
+      badge::RestrictedIdentifier(applet->profile().ri_private_pkcs8, sector_a_->public_point)
+          .value();
+  const Bytes expected_b =
+      badge::RestrictedIdentifier(applet->profile().ri_private_pkcs8, sector_b_->public_point)
+          .value();
+  for (const auto& [credentials, expected] :
+       {std::pair<const TerminalCredentials*, const Bytes*>{&a, &expected_a}, {&b, &expected_b}}) {
+    SimChannel channel(*applet);
+    BadgeTerminal terminal(channel, *credentials);
+    terminal.set_prepared(&*prepared_a);  // A's: ignored for B, whose own are parsed
+    auto id = terminal.ReadIdentifierWithoutPassword();
+    ASSERT_THAT(id, IsOk());
+    EXPECT_EQ(*id, *expected);
+  }
+  TerminalCredentials broken = Credentials(*org_a_, *sector_a_);
+  broken.terminal_certificate.resize(broken.terminal_certificate.size() / 2);
+  EXPECT_FALSE(prepared_a->Matches(broken));
+  EXPECT_THAT(badge::PreparedCredentials::Prepare(broken),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("terminal certificate")));
 }
 
 TEST_F(BadgeAppletTest, CardSecurityIsUnreadableBeforeTerminalAuthentication) {
@@ -370,13 +634,6 @@ TEST_F(BadgeAppletTest, MseSetAtForThePinReportsTheTriesLeft) {
   EXPECT_EQ(set_at_pin(), 0x6983);
 }
 
-// PACE by hand (testing::EstablishBadgePace), to send what BadgeTerminal never sends (malformed
-// certificates, commands out of order).
-std::uint16_t SendProtected(SimChannel& channel, badge::SmSession& sm, const CommandApdu& c) {
-  const Bytes raw = channel.Transmit(sm.WrapCommand(c).value()).value();
-  if (raw.size() == 2) return ReadU16(raw[0], raw[1]);
-  return sm.UnwrapResponse(raw).value().sw;
-}
 
 TEST_F(BadgeAppletTest, CardSideStatusWordsAfterPace) {
   auto applet = NewApplet();
@@ -452,6 +709,13 @@ TEST_F(BadgeAppletTest, WholeSequencePassesTheGateFirewall) {
                 .value());
   EXPECT_EQ((*firewall)->stats().refused, 0u);
   EXPECT_GE((*firewall)->stats().allowed, 19u);
+  // The card-only order too (a new tap): CA's MSE:SET AT and GENERAL AUTHENTICATE in plain are
+  // named.
+  ASSERT_THAT(sim.Reset(), IsOk());
+  auto card_only = terminal.ReadIdentifierWithoutPassword();
+  ASSERT_THAT(card_only, IsOk());
+  EXPECT_EQ(*card_only, *id);
+  EXPECT_EQ((*firewall)->stats().refused, 0u);
 }
 
 TEST_F(BadgeAppletTest, GateFirewallRefusesWhatTheBadgeRuleDoesNotName) {

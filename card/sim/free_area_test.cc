@@ -145,6 +145,15 @@ TEST_F(FreeAreaTest, GateReadsTheSameIdentifierAsFromADerivedBadge) {
   auto with_pin = ReadThroughFirewall(again, credentials, kBadgePin, PacePassword::kPin);
   ASSERT_THAT(with_pin, IsOk());
   EXPECT_EQ(*with_pin, *from_card);
+  // And as at a card-only door: CA first, no PACE, through the same firewall.
+  SimChannel card_only_channel(*card);
+  auto firewall = ApduFirewall::Create(card_only_channel, badge::BadgeGatePolicy());
+  ASSERT_THAT(firewall, IsOk());
+  BadgeTerminal terminal(**firewall, credentials);
+  auto card_only = terminal.ReadIdentifierWithoutPassword();
+  ASSERT_THAT(card_only, IsOk());
+  EXPECT_EQ(*card_only, *from_card);
+  EXPECT_EQ((*firewall)->stats().refused, 0u);
 }
 
 TEST_F(FreeAreaTest, JpkiStillWorksAfterABadgeSession) {
