@@ -57,6 +57,42 @@ TEST(GateConfigTest, RefusesWhatIsWrongWithAPreciseMessage) {
   }
 }
 
+// Files written before the organisation was recorded have none; files after have it.
+TEST(GateConfigTest, OrganisationIsOptional) {
+  GateConfig config = SampleConfig();
+  EXPECT_EQ(FormatGateConfig(config).find("organisation"), std::string::npos);
+  config.organisation = "acme-corp";
+  Result<GateConfig> parsed = ParseGateConfig(FormatGateConfig(config));
+  ASSERT_THAT(parsed.status(), IsOk());
+  EXPECT_EQ(*parsed, config);
+  std::string text = FormatGateConfig(config);
+  text.replace(text.find("\"acme-corp\""), 11, "7");
+  EXPECT_THAT(ParseGateConfig(text),
+              StatusIs(StatusCode::kInvalidArgument, "gate.json: organisation: expected a string"));
+}
+
+TEST(GateFilesTest, SavesARolledOverSnapshotKey) {
+  card::sim::testing::TempDir dir;
+  GateFiles files(dir.path());
+  GateConfig config = SampleConfig();
+  ASSERT_THAT(files.WriteConfig(config), IsOk());
+  SeededRandom random(6);
+  const Ed25519PrivateKey next = Ed25519PrivateKey::Generate(random);
+  ASSERT_THAT(files.SaveSnapshotKey(config, next.public_key(), "acme-corp"), IsOk());
+  EXPECT_EQ(config.snapshot_public_key, next.public_key().bytes());
+  EXPECT_EQ(config.organisation, "acme-corp");
+  Result<GateConfig> read = files.ReadConfig();
+  ASSERT_THAT(read.status(), IsOk());
+  EXPECT_EQ(*read, config);
+
+  // A failed write changes neither the file nor the config held.
+  GateFiles gone(dir.path() / "missing");
+  const Ed25519PrivateKey later = Ed25519PrivateKey::Generate(random);
+  EXPECT_THAT(gone.SaveSnapshotKey(config, later.public_key(), "acme-corp"),
+              StatusIs(StatusCode::kUnavailable, HasSubstr("saving the rolled-over snapshot key")));
+  EXPECT_EQ(config.snapshot_public_key, next.public_key().bytes());
+}
+
 TEST(GateFilesTest, KeysAndConfigRoundTripWithPrivateModes) {
   card::sim::testing::TempDir dir;
   GateFiles files(dir.path());

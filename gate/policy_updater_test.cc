@@ -174,6 +174,27 @@ TEST_F(PolicyUpdaterTest, LostCardIsDeniedAfterTheDelta) {
   EXPECT_EQ(actuator.unlock_count(), IsGrant(*before->reason) ? 1 : 0);
 }
 
+// After a key rollover only the new key's policies are accepted, from where the old key's ended.
+TEST_F(PolicyUpdaterTest, ReplacedKeyKeepsThePolicyAndTheVersion) {
+  ASSERT_THAT(updater_->ApplySnapshot(Signed(v5_)), IsOk());
+  SeededRandom random(77);
+  Ed25519PrivateKey old_key = std::move(org_key_);
+  org_key_ = Ed25519PrivateKey::Generate(random);
+  ASSERT_THAT(updater_->ReplaceKey(org_key_.public_key()), IsOk());
+  EXPECT_EQ(updater_->key(), org_key_.public_key());
+  EXPECT_EQ(updater_->version(), 5u);
+  EXPECT_EQ(Installed(), v5_);
+
+  const policy::Snapshot v6 = Next(v5_);
+  auto by_old = snapshot::SignDelta(old_key, kTestGate, kIssuedAt, *snapshot::Diff(v5_, v6));
+  ASSERT_THAT(by_old.status(), IsOk());
+  EXPECT_THAT(updater_->ApplyDelta(*by_old), StatusIs(StatusCode::kUnauthenticated));
+  EXPECT_THAT(updater_->ApplySnapshot(Signed(v5_)),
+              StatusIs(StatusCode::kFailedPrecondition, HasSubstr("replayed or older")));
+  ASSERT_THAT(updater_->ApplyDelta(SignedDelta(v5_, v6)), IsOk());
+  EXPECT_EQ(Installed(), v6);
+}
+
 TEST_F(PolicyUpdaterTest, CreateRefusesGateZero) {
   EXPECT_THAT(PolicyUpdater::Create(*controller_, 0, org_key_.public_key()),
               StatusIs(StatusCode::kInvalidArgument));

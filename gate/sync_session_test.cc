@@ -234,6 +234,120 @@ TEST_F(SyncSessionTest, OfflineDecisionsAreMarkedAndSentOnReconnection) {
   EXPECT_EQ(SentBatchFirsts(), (std::vector<std::uint64_t>{1}));
 }
 
+// The gate's walk of a rollover chain (docs/formats/sync-protocol.md §3.4).
+class KeyRolloverSessionTest : public SyncSessionTest {
+ protected:
+  // Keys 1..n after org_key_, and the chain of "acme-corp" handing over to each in turn.
+  sync::KeyChain Chain(std::size_t n) {
+    SeededRandom random(55);
+    sync::KeyChain chain{.organisation = "acme-corp", .first_key = org_key_.public_key().bytes()};
+    next_keys_.clear();
+    for (std::size_t i = 1; i <= n; ++i) {
+      next_keys_.push_back(Ed25519PrivateKey::Generate(random));
+      const Ed25519PrivateKey& previous = i == 1 ? org_key_ : next_keys_[i - 2];
+      chain.rollovers.push_back(
+          sync::SignRollover(previous, "acme-corp", i, next_keys_.back().public_key()));
+    }
+    return chain;
+  }
+  // A session whose saves are recorded in saved_ and fail while save_fails_.
+  std::unique_ptr<SyncSession> Session(std::string organisation) {
+    SyncSession::Options options;
+    options.organisation = std::move(organisation);
+    options.save_snapshot_key = [this](const Ed25519PublicKey& key, std::string_view org) {
+      if (save_fails_) return UnavailableError("disk full");
+      saved_.emplace_back(key, std::string(org));
+      return OkStatus();
+    };
+    auto session = SyncSession::Create(
+        *queue_, *updater_, *state_, *controller_,
+        [this](Bytes wire) {
+          sent_.push_back(std::move(wire));
+          return OkStatus();
+        },
+        options);
+    EXPECT_THAT(session, IsOk());
+    return session.ok() ? std::move(session).value() : nullptr;
+  }
+  Bytes SnapshotBy(const Ed25519PrivateKey& key, const policy::Snapshot& s) {
+    auto signed_snapshot = snapshot::SignSnapshot(key, kTestGate, kSyncNow, s);
+    EXPECT_THAT(signed_snapshot, IsOk());
+    return Wire(sync::SnapshotMessage{*signed_snapshot});
+  }
+
+  std::vector<Ed25519PrivateKey> next_keys_;
+  std::vector<std::pair<Ed25519PublicKey, std::string>> saved_;
+  bool save_fails_ = false;
+};
+
+TEST_F(KeyRolloverSessionTest, FollowsTheChainSavesTheKeyAndTrustsOnlyIt) {
+  auto session = Session("");
+  ASSERT_THAT(session->OnConnected(), IsOk());
+  const sync::KeyChain chain = Chain(2);
+  ASSERT_THAT(session->OnMessage(Wire(sync::KeyRolloverMessage{chain})), IsOk());
+  EXPECT_EQ(updater_->key(), next_keys_[1].public_key());
+  ASSERT_EQ(saved_.size(), 1u);
+  EXPECT_EQ(saved_[0].first, next_keys_[1].public_key());
+  EXPECT_EQ(saved_[0].second, "acme-corp");
+
+  // The old key's policies are refused now, the new key's applied.
+  EXPECT_THAT(session->OnMessage(SnapshotBy(org_key_, v1_)),
+              StatusIs(StatusCode::kUnauthenticated));
+  ASSERT_THAT(session->OnMessage(SnapshotBy(next_keys_[1], v1_)), IsOk());
+  EXPECT_EQ(updater_->version(), 1u);
+
+  // The same chain on the next connection: every statement passed already, nothing saved.
+  ASSERT_THAT(session->OnMessage(Wire(sync::KeyRolloverMessage{chain})), IsOk());
+  EXPECT_EQ(saved_.size(), 1u);
+  // A chain grown by one: only the new statement is followed.
+  sync::KeyChain longer = chain;
+  SeededRandom random(56);
+  next_keys_.push_back(Ed25519PrivateKey::Generate(random));
+  longer.rollovers.push_back(
+      sync::SignRollover(next_keys_[1], "acme-corp", 3, next_keys_[2].public_key()));
+  ASSERT_THAT(session->OnMessage(Wire(sync::KeyRolloverMessage{longer})), IsOk());
+  EXPECT_EQ(updater_->key(), next_keys_[2].public_key());
+  EXPECT_EQ(saved_.size(), 2u);
+}
+
+TEST_F(KeyRolloverSessionTest, RefusesAForgedChainAndKeepsItsKey) {
+  auto session = Session("acme-corp");
+  ASSERT_THAT(session->OnConnected(), IsOk());
+  sent_.clear();
+  sync::KeyChain forged = Chain(2);
+  forged.rollovers[1].signature[0] ^= 0x80;
+  EXPECT_THAT(session->OnMessage(Wire(sync::KeyRolloverMessage{forged})),
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("statement 2 does not verify")));
+  EXPECT_EQ(updater_->key(), org_key_.public_key());
+  EXPECT_TRUE(saved_.empty());
+  std::vector<sync::Message> sent = Sent();
+  ASSERT_EQ(sent.size(), 1u);
+  const auto* error = std::get_if<sync::ErrorMessage>(&sent[0]);
+  ASSERT_NE(error, nullptr);
+  EXPECT_EQ(error->code, StatusCode::kUnauthenticated);
+  // The key kept still verifies the server's policy.
+  EXPECT_THAT(session->OnMessage(SnapshotBy(org_key_, v1_)), IsOk());
+}
+
+TEST_F(KeyRolloverSessionTest, RefusesAnotherOrganisationsChain) {
+  auto session = Session("globex");
+  ASSERT_THAT(session->OnConnected(), IsOk());
+  EXPECT_THAT(session->OnMessage(Wire(sync::KeyRolloverMessage{Chain(1)})),
+              StatusIs(StatusCode::kPermissionDenied,
+                       HasSubstr("names organisation 'acme-corp', expected 'globex'")));
+  EXPECT_EQ(updater_->key(), org_key_.public_key());
+  EXPECT_TRUE(saved_.empty());
+}
+
+TEST_F(KeyRolloverSessionTest, AKeyThatCannotBeSavedIsNotUsed) {
+  auto session = Session("acme-corp");
+  ASSERT_THAT(session->OnConnected(), IsOk());
+  save_fails_ = true;
+  EXPECT_THAT(session->OnMessage(Wire(sync::KeyRolloverMessage{Chain(1)})),
+              StatusIs(StatusCode::kUnavailable, "disk full"));
+  EXPECT_EQ(updater_->key(), org_key_.public_key());
+}
+
 TEST_F(SyncSessionTest, CreateRefusesMismatchedPieces) {
   auto other = GateState::Open(temp_.path() / "other.db", kTestGate + 1);
   ASSERT_THAT(other, IsOk());

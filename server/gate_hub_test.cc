@@ -104,14 +104,14 @@ std::optional<sync::Message> Decoded(ByteView wire) {
 struct Server {
   Server(const std::filesystem::path& dir, const Clock& clock, Random& random,
          const Ed25519PrivateKey& org_key, const Ed25519PrivateKey& checkpoint_key,
-         std::size_t history = 64) {
+         std::size_t history = 64, std::optional<sync::KeyChain> key_chain = std::nullopt) {
     auto gates = GateStore::Open(dir / kGateStoreFile, clock, random);
     EXPECT_THAT(gates, IsOk());
     store = std::move(gates).value();
     auto seed = Ed25519PrivateKey::FromSeed(org_key.seed());
     EXPECT_THAT(seed, IsOk());
     auto pub = PolicyPublisher::Create(*store, kTestOrg, std::move(seed).value(), clock,
-                                       {.history = history});
+                                       {.history = history, .key_chain = std::move(key_chain)});
     EXPECT_THAT(pub, IsOk());
     publisher = std::move(pub).value();
     auto log = audit::AuditLog::Open(dir / audit::kAuditLogFileName, "sekisho-audit/test",
@@ -329,6 +329,61 @@ class GateHubTest : public ::testing::Test {
   std::unique_ptr<Gate> gate_;
   Link link_;
 };
+
+// After a snapshot key rotation the server hands every gate the rollover chain before any
+// policy: a gate trusting the old key follows it, then applies what the new key signed.
+TEST_F(GateHubTest, AGateFollowsTheKeyRolloverBeforeItsPolicy) {
+  ASSERT_THAT(server_->publisher->Publish(Site(3)), IsOk());
+  Connect();
+  EXPECT_EQ(gate_->updater->version(), 1u);
+  EXPECT_EQ(link_.Count(sync::MessageType::kKeyRollover), 0u);  // nothing rotated yet
+  link_.Disconnect();
+
+  const Ed25519PrivateKey new_key = Ed25519PrivateKey::Generate(random_);
+  const sync::KeyChain chain{
+      .organisation = "acme-corp",
+      .first_key = org_key_.public_key().bytes(),
+      .rollovers = {sync::SignRollover(org_key_, "acme-corp", 1, new_key.public_key())}};
+  server_.reset();
+  server_ =
+      std::make_unique<Server>(ServerDir(), clock_, random_, new_key, checkpoint_key_, 64, chain);
+  ASSERT_THAT(server_->publisher->Publish(Site(3, {2})), IsOk());
+  Connect();
+  ASSERT_THAT(link_.gate_error, IsOk());
+  ASSERT_GE(link_.received.size(), 2u);
+  EXPECT_EQ(link_.received[0], sync::MessageType::kKeyRollover);
+  EXPECT_EQ(link_.received[1], sync::MessageType::kSnapshot);
+  EXPECT_EQ(gate_->updater->key(), new_key.public_key());
+  EXPECT_EQ(gate_->updater->version(), 2u);
+  EXPECT_EQ(gate_->Present(2), policy::Reason::kRevoked);
+  EXPECT_EQ(gate_->Present(1), policy::Reason::kGranted);
+}
+
+// A chain the gate's key did not sign (a forged or foreign one) is refused: the gate keeps its
+// key and its policy, and closes the connection.
+TEST_F(GateHubTest, AGateRefusesAForgedKeyRollover) {
+  ASSERT_THAT(server_->publisher->Publish(Site(3)), IsOk());
+  Connect();
+  link_.Disconnect();
+  SeededRandom stranger_random(404);
+  const Ed25519PrivateKey stranger = Ed25519PrivateKey::Generate(stranger_random);
+  const Ed25519PrivateKey new_key = Ed25519PrivateKey::Generate(stranger_random);
+  const sync::KeyChain forged{
+      .organisation = "acme-corp",
+      .first_key = org_key_.public_key().bytes(),
+      .rollovers = {sync::SignRollover(stranger, "acme-corp", 1, new_key.public_key())}};
+  server_.reset();
+  server_ =
+      std::make_unique<Server>(ServerDir(), clock_, random_, new_key, checkpoint_key_, 64, forged);
+  ASSERT_THAT(server_->publisher->Publish(Site(3, {2})), IsOk());
+  Connect();
+  EXPECT_THAT(link_.gate_error,
+              StatusIs(StatusCode::kUnauthenticated, HasSubstr("statement 1 does not verify")));
+  EXPECT_FALSE(link_.open());
+  EXPECT_EQ(gate_->updater->key(), org_key_.public_key());
+  EXPECT_EQ(gate_->updater->version(), 1u);
+  EXPECT_EQ(gate_->Present(2), policy::Reason::kGranted);
+}
 
 TEST_F(GateHubTest, FirstContactGetsASnapshotAndAPublishArrivesAsADelta) {
   ASSERT_THAT(server_->publisher->Publish(Site(3)), IsOk());
