@@ -57,8 +57,7 @@ AuthenticationOutcome AuthenticatorRouter::AuthenticateBadge(
   }
   // Built once per set of credentials, so what depends only on them is not redone at each tap.
   if (built_for_ != set) {
-    auto badge = BadgeAuthenticator::Create(held.credentials.terminal, *k_org_, *keypad_,
-                                            SecretBytes(held.credentials.can.view()));
+    auto badge = BadgeAuthenticator::Create(held.credentials.terminal, *k_org_, *keypad_);
     if (!badge.ok()) {
       return AuthenticationOutcome::Failure(
           policy::Reason::kInternalError,

@@ -125,9 +125,7 @@ class AuthenticatorRouterTest : public ::testing::Test {
   ScriptedKeypad keypad_;
   JpkiAuthenticator jpki_{k_org_, keypad_, random_};
   std::unique_ptr<BadgeAuthenticator> badge_ =
-      BadgeAuthenticator::Create(credentials_, k_org_, keypad_,
-                                 SecretBytes(std::string_view(kRouterCan)))
-          .value();
+      BadgeAuthenticator::Create(credentials_, k_org_, keypad_).value();
   AuthenticatorRouter router_{jpki_, badge_.get()};
   AuthenticatorRouter jpki_only_{jpki_, nullptr};
 };
@@ -296,7 +294,6 @@ class HeldCredentialsRouterTest : public AuthenticatorRouterTest {
   std::shared_ptr<const HeldBadgeCredentials> Held(std::optional<TimePoint> not_after) const {
     auto held = std::make_shared<HeldBadgeCredentials>();
     held->credentials.terminal = Credentials();
-    held->credentials.can = SecretBytes(std::string_view(kRouterCan));
     held->not_after = not_after;
     return held;
   }

@@ -151,13 +151,7 @@ const std::shared_ptr<const card::FirewallPolicy>& SharedBadgeGatePolicy() {
 }
 
 Result<std::unique_ptr<BadgeAuthenticator>> BadgeAuthenticator::Create(
-    const badge::TerminalCredentials& credentials, const identity::OrgKey& k_org, Keypad& keypad,
-    SecretBytes can) {
-  // Card-only doors no longer run PACE: the CAN is only checked, then dropped.
-  if (!IsDigits(can.view(), kBadgeCanLength)) {
-    return InvalidArgumentError("the badge batch CAN must be 6 digits (0-9)");
-  }
-  can.Wipe();
+    const badge::TerminalCredentials& credentials, const identity::OrgKey& k_org, Keypad& keypad) {
   return std::unique_ptr<BadgeAuthenticator>(new BadgeAuthenticator(credentials, k_org, keypad));
 }
 
@@ -228,9 +222,8 @@ AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channe
     if (prepared.ok()) prepared_.emplace(std::move(prepared).value());
   }
   if (prepared_) terminal.set_prepared(&*prepared_);
-  auto identifier = kind == badge::PacePassword::kPin
-                        ? terminal.ReadIdentifier(pin, kind)
-                        : terminal.ReadIdentifierWithoutPassword();
+  auto identifier = kind == badge::PacePassword::kPin ? terminal.ReadIdentifier(pin, kind)
+                                                      : terminal.ReadIdentifierWithoutPassword();
   pin.Wipe();
   if (!identifier.ok()) {
     const Status& status = identifier.status();

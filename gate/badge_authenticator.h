@@ -20,16 +20,13 @@
 
 namespace sekisho::gate {
 
-// The badge PIN and the batch CAN are 6 ASCII digits (card/sim/badge_profile.h).
+// The badge PIN is 6 ASCII digits (card/sim/badge_profile.h).
 inline constexpr std::size_t kBadgePinLength = 6;
-inline constexpr std::size_t kBadgeCanLength = 6;
 
-// What a gate needs to read badges: its terminal credentials, and the batch CAN, which card-only
-// doors no longer use (they authenticate the chip without PACE); it is still checked to be 6
-// digits.
+// What a gate needs to read badges: its terminal credentials. No door needs the batch CAN
+// (card-only doors authenticate the chip without PACE), so a gate never holds it.
 struct BadgeGateCredentials {
   badge::TerminalCredentials terminal;
-  SecretBytes can;
 };
 
 // badge::BadgeGatePolicy() (the JPKI user-authentication path and the badge applet), built once
@@ -39,12 +36,9 @@ const std::shared_ptr<const card::FirewallPolicy>& SharedBadgeGatePolicy();
 // Not thread-safe (one card at a time); every reference must outlive the authenticator.
 class BadgeAuthenticator final : public Authenticator {
  public:
-  // `credentials` are the gate's terminal credentials (badge/badge_terminal.h). `can`, the batch
-  // CAN, is no longer used by any door: it is checked and wiped. kInvalidArgument when the CAN
-  // is not 6 digits (the message does not show it).
+  // `credentials` are the gate's terminal credentials (badge/badge_terminal.h).
   static Result<std::unique_ptr<BadgeAuthenticator>> Create(
-      const badge::TerminalCredentials& credentials, const identity::OrgKey& k_org, Keypad& keypad,
-      SecretBytes can);
+      const badge::TerminalCredentials& credentials, const identity::OrgKey& k_org, Keypad& keypad);
 
   // Puts the APDU firewall with badge::BadgeGatePolicy() in front of `channel` and:
   //   required == kCard: Chip Authentication in plain, then Terminal Authentication under its
@@ -72,7 +66,7 @@ class BadgeAuthenticator final : public Authenticator {
   //   (an unexpected status word), the channel's errors (kUnavailable ...) and a command the
   //   firewall refused are kCardError; kInvalidArgument (the gate's credentials are malformed)
   //   and kInternal are kInternalError. A failure carries no claimed credential: nothing
-  //   identifying is read before the sequence completes. Messages never hold the PIN, the CAN
+  //   identifying is read before the sequence completes. Messages never hold the PIN
   //   or the identifier.
   // Success: Assurance::kCard without the PIN, kCardAndPin after PACE with the PIN.
   AuthenticationOutcome Authenticate(card::CardChannel& channel,

@@ -109,9 +109,7 @@ class BadgeAuthenticatorTest : public ::testing::Test {
   std::unique_ptr<BadgeAuthenticator> NewAuthenticator(
       const badge::TerminalCredentials& credentials, const identity::OrgKey& k_org,
       Keypad& keypad) {
-    return BadgeAuthenticator::Create(credentials, k_org, keypad,
-                                      SecretBytes(std::string_view(kBadgeDoorCan)))
-        .value();
+    return BadgeAuthenticator::Create(credentials, k_org, keypad).value();
   }
 
   // The credential key the badge must be known by in `k_org`'s organisation with `sector`.
@@ -515,17 +513,6 @@ TEST_F(BadgeAuthenticatorTest, MalformedGateCredentialsAreAnInternalError) {
   EXPECT_THAT(outcome.status,
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("terminal certificate")));
   EXPECT_EQ(sim.stats().commands, 0u);
-}
-
-TEST_F(BadgeAuthenticatorTest, CanMustBeSixDigits) {
-  for (const char* can : {"12345", "1234567", "12345a", ""}) {
-    auto created = BadgeAuthenticator::Create(credentials_, k_org_, keypad_,
-                                              SecretBytes(std::string_view(can)));
-    EXPECT_THAT(created, StatusIs(StatusCode::kInvalidArgument, HasSubstr("6 digits"))) << can;
-    if (std::string_view(can).size() >= 5) {
-      EXPECT_EQ(created.status().message().find(can), std::string::npos);
-    }
-  }
 }
 
 }  // namespace

@@ -46,8 +46,7 @@ Result<std::unique_ptr<GateDaemon>> GateDaemon::Open(const std::filesystem::path
   d->jpki_ = std::make_unique<JpkiAuthenticator>(*d->org_key_, keypad, random);
   if (d->options_.badge) {
     ASSIGN_OR_RETURN(d->badge_,
-                     BadgeAuthenticator::Create(d->options_.badge->terminal, *d->org_key_, keypad,
-                                                SecretBytes(d->options_.badge->can.view())));
+                     BadgeAuthenticator::Create(d->options_.badge->terminal, *d->org_key_, keypad));
   }
   if (d->badge_) {
     d->authenticator_ = std::make_unique<AuthenticatorRouter>(*d->jpki_, d->badge_.get());
@@ -98,9 +97,9 @@ Status GateDaemon::ServeConnection(const std::atomic<bool>& stop) {
     return files_.SaveSnapshotKey(config_, key, org);
   };
   ASSIGN_OR_RETURN(std::unique_ptr<SyncSession> session,
-                   SyncSession::Create(*queue_, *updater_, *state_, *controller_,
-                                       [&client](Bytes message) { return client->Send(message); },
-                                       sync_options));
+                   SyncSession::Create(
+                       *queue_, *updater_, *state_, *controller_,
+                       [&client](Bytes message) { return client->Send(message); }, sync_options));
   Status status = session->OnConnected();
   if (status.ok()) {
     online_ = true;

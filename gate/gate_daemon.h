@@ -72,8 +72,7 @@ class GateDaemon {
   // Opens the gate directory `dir` (GateFiles: gate.json, keys, queue, state) with the reader,
   // keypad and door hardware of its door. Every reference must outlive the daemon. Errors:
   // GateFiles' and EventQueue/GateState's; kFailedPrecondition "no door is assigned to this gate"
-  // when gate.json lists none, kInvalidArgument when options.door is not one of them or
-  // options.badge's CAN is not 6 digits.
+  // when gate.json lists none, kInvalidArgument when options.door is not one of them.
   static Result<std::unique_ptr<GateDaemon>> Open(const std::filesystem::path& dir,
                                                   CardReader& reader, Keypad& keypad, Door& door,
                                                   const Clock& clock, Random& random,

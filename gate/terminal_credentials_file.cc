@@ -37,11 +37,9 @@ Status WriteTerminalCredentials(const std::filesystem::path& path, const StoredT
             {"private_key", ToHex(stored.private_pkcs8.view())},
             {"issuance", EncodeTerminalIssuance(stored.issuance)}};
   std::string text = j.dump(2) + "\n";
-  // The JSON object's own copies of the key and the CAN.
-  for (std::string* secret :
-       {&j["private_key"].get_ref<std::string&>(), &j["issuance"]["can"].get_ref<std::string&>()}) {
-    std::fill(secret->begin(), secret->end(), '\0');
-  }
+  // The JSON object's own copy of the key.
+  std::string& key_text = j["private_key"].get_ref<std::string&>();
+  std::fill(key_text.begin(), key_text.end(), '\0');
   Status written = pki::WriteFileAtomically(path, text, 0600);
   std::fill(text.begin(), text.end(), '\0');
   return written.WithContext("writing the badge terminal file " + path.string());
@@ -82,11 +80,6 @@ Result<StoredTerminal> ReadTerminalCredentials(const std::filesystem::path& path
   auto issuance_json = j.find("issuance");
   if (issuance_json == j.end()) return Malformed(path, "'issuance' is missing");
   Result<TerminalIssuance> issuance = DecodeTerminalIssuance(*issuance_json);
-  if (issuance_json->is_object() && issuance_json->contains("can") &&
-      (*issuance_json)["can"].is_string()) {
-    std::string& can = (*issuance_json)["can"].get_ref<std::string&>();
-    std::fill(can.begin(), can.end(), '\0');
-  }
   if (!issuance.ok()) return Malformed(path, issuance.status().message());
   stored.issuance = std::move(issuance).value();
   auto certificate = badge::CvCertificate::Parse(stored.issuance.terminal_certificate);
@@ -105,7 +98,6 @@ std::shared_ptr<const HeldBadgeCredentials> HeldFrom(const StoredTerminal& store
   held->credentials.terminal.terminal_private_pkcs8 = SecretBytes(stored.private_pkcs8.view());
   held->credentials.terminal.trusted_chip_keys = i.trusted_chip_keys;
   held->credentials.terminal.sector_public_point = i.sector_public_point;
-  held->credentials.can = SecretBytes(i.can.view());
   held->not_after = EndOf(i.not_after);
   return held;
 }

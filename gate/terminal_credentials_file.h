@@ -39,7 +39,7 @@ Status WriteTerminalCredentials(const std::filesystem::path& path, const StoredT
 Result<StoredTerminal> ReadTerminalCredentials(const std::filesystem::path& path);
 
 // The credentials a door reads badges with, from `stored`: terminal certificate and key, DV
-// certificate, trusted chip keys, sector key, CAN; not_after = EndOf(issuance.not_after).
+// certificate, trusted chip keys, sector key; not_after = EndOf(issuance.not_after).
 std::shared_ptr<const HeldBadgeCredentials> HeldFrom(const StoredTerminal& stored);
 
 }  // namespace sekisho::gate

@@ -40,7 +40,6 @@ StoredTerminal TestStoredTerminal() {
   stored.issuance.terminal_certificate = terminal.der();
   stored.issuance.trusted_chip_keys = {org.cvca_key.public_point};
   stored.issuance.sector_public_point = org.dv_key.public_point;
-  stored.issuance.can = SecretBytes(std::string_view("482913"));
   stored.issuance.not_before = terminal.effective();
   stored.issuance.not_after = terminal.expiration();
   stored.private_pkcs8 = std::move(key.private_pkcs8);
@@ -73,7 +72,6 @@ TEST_F(TerminalCredentialsFileTest, RoundTripIsMode0600AndKeepsEverything) {
   EXPECT_EQ(read->issuance.terminal_certificate, stored.issuance.terminal_certificate);
   EXPECT_EQ(read->issuance.trusted_chip_keys, stored.issuance.trusted_chip_keys);
   EXPECT_EQ(read->issuance.sector_public_point, stored.issuance.sector_public_point);
-  EXPECT_EQ(AsBytes(read->issuance.can.view()), AsBytes(stored.issuance.can.view()));
   EXPECT_EQ(read->issuance.not_after, badge::testing::AddDays(kIssueDay, 2));
   EXPECT_EQ(AsBytes(read->private_pkcs8.view()), AsBytes(stored.private_pkcs8.view()));
 
@@ -81,7 +79,6 @@ TEST_F(TerminalCredentialsFileTest, RoundTripIsMode0600AndKeepsEverything) {
   ASSERT_TRUE(held->not_after.has_value());
   // Valid through the whole expiration day (UTC).
   EXPECT_EQ(*held->not_after, StartOf(badge::testing::AddDays(kIssueDay, 3)));
-  EXPECT_EQ(AsBytes(held->credentials.can.view()), AsBytes(stored.issuance.can.view()));
 
   // Replacing keeps the mode and leaves no temporary file behind.
   ASSERT_THAT(WriteTerminalCredentials(File(), TestStoredTerminal()), IsOk());
@@ -125,8 +122,9 @@ TEST_F(TerminalCredentialsFileTest, MalformedFilesAreDataLossNamingWhat) {
   j["extra"] = 1;
   expect_data_loss(j, "extra");
   j = good;
-  j["issuance"]["can"] = "12345";
-  expect_data_loss(j, "'can' is not 6 digits");
+  // A gate holds no batch CAN: an issuance that carries one is refused.
+  j["issuance"]["can"] = "482913";
+  expect_data_loss(j, "'can' is not a field");
   j = good;
   j["issuance"]["not_after"] = "2027-01-01";
   expect_data_loss(j, "not_after");
@@ -148,12 +146,13 @@ TEST_F(TerminalCredentialsFileTest, MalformedFilesAreDataLossNamingWhat) {
   j["private_key"] = ToHex(other.private_pkcs8.view());
   expect_data_loss(j, "does not belong");
 
-  // No message shows the CAN.
+  // No message shows the private key.
   j = good;
   j["issuance"]["not_before"] = "yesterday";
   WriteText(File(), j.dump());
   auto read = ReadTerminalCredentials(File());
-  EXPECT_THAT(read, StatusIs(StatusCode::kDataLoss, Not(HasSubstr("482913"))));
+  EXPECT_THAT(read, StatusIs(StatusCode::kDataLoss,
+                             Not(HasSubstr(good["private_key"].get<std::string>().substr(0, 16)))));
   WriteText(File(), std::string(65 * 1024, ' '));
   EXPECT_THAT(ReadTerminalCredentials(File()),
               StatusIs(StatusCode::kDataLoss, HasSubstr("64 KiB")));

@@ -97,20 +97,15 @@ json EncodeTerminalIssuance(const TerminalIssuance& issuance) {
           {"terminal_certificate", ToHex(issuance.terminal_certificate)},
           {"trusted_chip_keys", std::move(keys)},
           {"sector_public_key", ToHex(issuance.sector_public_point)},
-          {"can", std::string(issuance.can.view().begin(), issuance.can.view().end())},
           {"not_before", FormatDate(issuance.not_before)},
           {"not_after", FormatDate(issuance.not_after)}};
 }
 
 Result<TerminalIssuance> DecodeTerminalIssuance(const json& j) {
   if (!j.is_object()) return DataLossError("badge terminal issuance: not a JSON object");
-  static constexpr std::string_view kFields[] = {"dv_certificate",
-                                                 "terminal_certificate",
-                                                 "trusted_chip_keys",
-                                                 "sector_public_key",
-                                                 "can",
-                                                 "not_before",
-                                                 "not_after"};
+  static constexpr std::string_view kFields[] = {"dv_certificate",    "terminal_certificate",
+                                                 "trusted_chip_keys", "sector_public_key",
+                                                 "not_before",        "not_after"};
   for (const auto& [key, value] : j.items()) {
     if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) {
       return Bad(key, "is not a field of an issuance");
@@ -141,14 +136,6 @@ Result<TerminalIssuance> DecodeTerminalIssuance(const json& j) {
   auto sector = j.find("sector_public_key");
   if (sector == j.end()) return Bad("sector_public_key", "is missing");
   ASSIGN_OR_RETURN(out.sector_public_point, PointField(*sector, "sector_public_key"));
-  auto can = j.find("can");
-  if (can == j.end() || !can->is_string()) return Bad("can", "is missing or not a string");
-  const std::string& can_text = can->get_ref<const std::string&>();
-  if (can_text.size() != 6 ||
-      !std::all_of(can_text.begin(), can_text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return Bad("can", "is not 6 digits");
-  }
-  out.can = SecretBytes(std::string_view(can_text));
   ASSIGN_OR_RETURN(out.not_before, DateField(j, "not_before"));
   ASSIGN_OR_RETURN(out.not_after, DateField(j, "not_after"));
   if (!SameDay(out.not_before, terminal->effective()) ||

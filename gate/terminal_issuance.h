@@ -1,7 +1,8 @@
 // TerminalIssuance: what the server answers a gate that asks for a badge terminal certificate
 // (POST /api/v1/gates/badge-terminal, docs/server.md; docs/gate.md "Badge terminal
 // credentials"), and its JSON, encoded here for the server and decoded here for the gate, so the
-// batch CAN and the certificates are spelt in one place.
+// certificates and keys are spelt in one place. It holds no secret: the terminal's private key
+// is made on the gate and never sent, and no door needs the batch CAN.
 #pragma once
 
 #include <chrono>
@@ -24,21 +25,18 @@ struct TerminalIssuance {
   Bytes terminal_certificate;            // DER, issued by the DV, for the gate's own key
   std::vector<Bytes> trusted_chip_keys;  // the current batches' Chip Authentication public points
   Bytes sector_public_point;             // the organisation's RI sector public key
-  SecretBytes can;                       // the batch CAN (6 digits), for card-only doors
   badge::Date not_before;                // the terminal certificate's effective date (UTC)
   badge::Date not_after;  // its expiration date: valid through the end of that day (UTC)
 };
 
 // {"dv_certificate": hex, "terminal_certificate": hex, "trusted_chip_keys": [hex, ...],
-//  "sector_public_key": hex, "can": "123456", "not_before": "YYYY-MM-DD",
-//  "not_after": "YYYY-MM-DD"}.
+//  "sector_public_key": hex, "not_before": "YYYY-MM-DD", "not_after": "YYYY-MM-DD"}.
 nlohmann::json EncodeTerminalIssuance(const TerminalIssuance& issuance);
 
 // The strict inverse of EncodeTerminalIssuance, checked: kDataLoss naming the field for a
 // missing, mistyped or unknown field, bytes that are not hex, certificates that do not parse or
 // are not a DV and a terminal certificate issued by it, points not on brainpoolP256r1, no
-// trusted chip key, a CAN that is not 6 digits, or dates that are not the terminal certificate's.
-// Messages never show the CAN.
+// trusted chip key, or dates that are not the terminal certificate's.
 Result<TerminalIssuance> DecodeTerminalIssuance(const nlohmann::json& j);
 
 // "YYYY-MM-DD" of a date, and back (kInvalidArgument for anything else).

@@ -76,7 +76,6 @@ void AddBadgeTerminalRoute(ApiRouter& router, ApiContext& api, BadgeTerminalRout
                       {"terminal_certificate", {{"type", "string"}}},
                       {"trusted_chip_keys", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                       {"sector_public_key", {{"type", "string"}}},
-                      {"can", {{"type", "string"}}},
                       {"not_before", {{"type", "string"}, {"format", "date"}}},
                       {"not_after", {{"type", "string"}, {"format", "date"}}}}}});
   router.Add({.method = "POST",
@@ -111,7 +110,6 @@ void AddBadgeTerminalRoute(ApiRouter& router, ApiContext& api, BadgeTerminalRout
                 issuance.terminal_certificate = terminal.der();
                 issuance.trusted_chip_keys = {keys->batch().ca_public_point};
                 issuance.sector_public_point = keys->sector_public_point();
-                issuance.can = SecretBytes(std::string_view(keys->batch().can));
                 issuance.not_before = terminal.effective();
                 issuance.not_after = terminal.expiration();
                 const std::string gate_object = "gate/" + std::to_string(gate.id);

@@ -32,7 +32,7 @@ struct BadgeTerminalRouteContext {
 // Adds the route (public in the session sense: the client certificate authenticates). Answers:
 //   200  gate::EncodeTerminalIssuance: DV and terminal certificates (rights badge::rights::kGate,
 //        holder reference ...TM<gate id>, valid from today for `validity` days), the current
-//        batch's chip key, the sector key, the batch CAN, not_before/not_after;
+//        batch's chip key, the sector key, not_before/not_after;
 //   400  a body other than {"public_key": hex of an uncompressed brainpoolP256r1 point};
 //   401  no client certificate; 403 a certificate no gate has, or a gate that is not active or
 //        of another organisation; 404 the organisation has no badge keys ("run `sekisho badge
