@@ -63,6 +63,14 @@ void CardState::Reset() {
 
 const Application* CardState::CurrentApp() const { return app_ ? &apps_[*app_] : nullptr; }
 
+Status CardState::UpdateBadge(const BadgeProfile& badge) {
+  CardProfile candidate = profile_;
+  candidate.badge.value = std::make_shared<const BadgeProfile>(CopyBadgeProfile(badge));
+  RETURN_IF_ERROR(Persist(candidate));
+  profile_ = std::move(candidate);
+  return OkStatus();
+}
+
 Status CardState::Persist(const CardProfile& candidate) const {
   if (!persist_) return OkStatus();
   return persist_(candidate);

@@ -34,6 +34,9 @@ class CardState {
   void PowerOff();
   void Reset();
   Bytes Process(ByteView command);
+  // Saves the free-area badge applet's state `badge` (its PIN retry counter) in the profile,
+  // through the persist callback first: on a persist error the profile is unchanged.
+  Status UpdateBadge(const BadgeProfile& badge);
 
  private:
   CardState(CardProfile profile, PersistFn persist, CardKeys keys);

@@ -156,6 +156,65 @@ TEST_F(FreeAreaTest, GateReadsTheSameIdentifierAsFromADerivedBadge) {
   EXPECT_EQ((*firewall)->stats().refused, 0u);
 }
 
+// The free-area applet's PIN retry counter is the card's state like the JPKI counters: a wrong
+// badge PIN is saved through the card's persist callback before the answer leaves the card, so
+// a card loaded again from what was saved still has one try fewer; a card that cannot save it
+// answers 6581 (memory failure).
+TEST_F(FreeAreaTest, WrongBadgePinIsSavedWithTheCard) {
+  std::optional<CardProfile> saved;
+  auto card = SimulatedCard::Create(
+                  WithBadge(NewBadgeProfile(*batch_, org_a_->cvca.der(), kBadgePin).value()),
+                  [&](const CardProfile& p) {
+                    saved = p;
+                    return OkStatus();
+                  },
+                  clock_, random_)
+                  .value();
+  const TerminalCredentials credentials = Credentials(*org_a_, *sector_a_);
+  SimChannel channel(*card);
+  EXPECT_THAT(ReadThroughFirewall(channel, credentials, "000000", PacePassword::kPin),
+              StatusIs(StatusCode::kUnauthenticated));
+  ASSERT_TRUE(saved.has_value());
+  ASSERT_TRUE(saved->badge);
+  EXPECT_EQ((*saved->badge).pin_tries, kMaxBadgePinTries - 1);
+  EXPECT_EQ((*card->profile().badge).pin_tries, kMaxBadgePinTries - 1);
+
+  // Loaded again from what was saved: the card still reports the spent try, and the right PIN
+  // restores the counter, saved again.
+  auto reloaded = SimulatedCard::Create(
+                      *saved,
+                      [&](const CardProfile& p) {
+                        saved = p;
+                        return OkStatus();
+                      },
+                      clock_, random_)
+                      .value();
+  SimChannel again(*reloaded);
+  ASSERT_THAT(again.Transmit(testing::SelectByAid(badge::kBadgeAid)), IsOk());
+  Bytes mse = EncodeTlv(0x80, badge::ProtocolOid(badge::EacProtocol::kPace));
+  Append(mse, EncodeTlv(0x83, Bytes{0x03}));  // the PIN (TR-03110-3 App. B.11.1)
+  auto set_at = again.Transmit(
+      CommandApdu{.cla = 0, .ins = 0x22, .p1 = 0xC1, .p2 = 0xA4, .data = mse}.Encode().value());
+  ASSERT_THAT(set_at, IsOk());
+  EXPECT_EQ(*set_at, (Bytes{0x63, 0xC2}));
+  SimChannel fresh(*reloaded);
+  ASSERT_THAT(ReadThroughFirewall(fresh, credentials, kBadgePin, PacePassword::kPin), IsOk());
+  EXPECT_EQ((*saved->badge).pin_tries, kMaxBadgePinTries);
+
+  // A card that cannot save the counter does not go on as if it had.
+  auto failing =
+      SimulatedCard::Create(
+          WithBadge(NewBadgeProfile(*batch_, org_a_->cvca.der(), kBadgePin).value()),
+          [](const CardProfile&) { return UnavailableError("disk full"); }, clock_, random_)
+          .value();
+  SimChannel broken(*failing);
+  const Result<Bytes> refused =
+      ReadThroughFirewall(broken, credentials, "000000", PacePassword::kPin);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("6581"));
+  EXPECT_EQ((*failing->profile().badge).pin_tries, kMaxBadgePinTries);
+}
+
 TEST_F(FreeAreaTest, JpkiStillWorksAfterABadgeSession) {
   auto card = FreeAreaCard();
   SimChannel sim(*card);

@@ -17,8 +17,7 @@ Result<std::unique_ptr<SimulatedCard>> SimulatedCard::Create(CardProfile profile
   return Create(std::move(profile), std::move(persist), kSystemClock, os_random);
 }
 
-Result<std::unique_ptr<SimulatedCard>> SimulatedCard::Create(CardProfile profile,
-                                                             PersistFn persist,
+Result<std::unique_ptr<SimulatedCard>> SimulatedCard::Create(CardProfile profile, PersistFn persist,
                                                              const Clock& clock, Random& random) {
   std::unique_ptr<BadgeApplet> badge;
   if (profile.badge) {
@@ -67,7 +66,7 @@ Bytes SimulatedCard::Process(ByteView command) {
     const bool badge_aid = parsed.ok() && std::ranges::equal(parsed->data, badge::kBadgeAid);
     if (badge_aid) {
       badge_selected_ = true;
-      return badge_->Process(command);
+      return ProcessBadge(command);
     }
     if (badge_selected_) {
       badge_selected_ = false;
@@ -75,7 +74,17 @@ Bytes SimulatedCard::Process(ByteView command) {
     }
     return state_->Process(command);
   }
-  return badge_selected_ ? badge_->Process(command) : state_->Process(command);
+  return badge_selected_ ? ProcessBadge(command) : state_->Process(command);
+}
+
+Bytes SimulatedCard::ProcessBadge(ByteView command) {
+  Bytes response = badge_->Process(command);
+  if (badge_->profile().pin_tries != (*state_->profile().badge).pin_tries &&
+      !state_->UpdateBadge(badge_->profile()).ok()) {
+    return {static_cast<std::uint8_t>(kSwMemoryFailure >> 8),
+            static_cast<std::uint8_t>(kSwMemoryFailure & 0xFF)};
+  }
+  return response;
 }
 
 }  // namespace sekisho::card::sim

@@ -34,7 +34,9 @@ class BadgeApplet;
 // Free area: when the profile has a `badge`, a BadgeApplet answers under kBadgeAid. A SELECT by
 // that AID routes every command to the applet until a SELECT of another AID, which goes to the
 // card's own applications and ends the applet's session; the card's applications are unchanged.
-// The applet's PIN counter lives in the applet (not persisted through `persist`).
+// The applet's PIN retry counter is saved in the profile's `badge` through `persist` whenever a
+// command changes it, before the answer leaves the card; if that fails the card answers 6581
+// (memory failure) instead, and the counter stays as the applet left it in memory.
 class SimulatedCard final : public VirtualCard {
  public:
   // Validates the profile (ValidateCardProfile) and parses its keys and certificates.
@@ -63,6 +65,8 @@ class SimulatedCard final : public VirtualCard {
 
  private:
   SimulatedCard(std::unique_ptr<CardState> state, std::unique_ptr<BadgeApplet> badge);
+  // The badge applet's answer, after saving a changed PIN retry counter.
+  Bytes ProcessBadge(ByteView command);
   std::unique_ptr<CardState> state_;
   std::unique_ptr<BadgeApplet> badge_;  // null without a badge in the profile
   bool badge_selected_ = false;
