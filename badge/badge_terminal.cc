@@ -279,11 +279,11 @@ Result<Bytes> RestrictedIdentification(Run& run, const TerminalCredentials& cred
   Bytes mse_ri = Tlv(0x80, ProtocolOid(EacProtocol::kRi));
   Append(mse_ri, Tlv(0x84, Bytes{kRestrictedIdentificationKeyId}));
   RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtInternal, mse_ri), "MSE:SET AT").status());
-  ASSIGN_OR_RETURN(ResponseApdu ri,
-                   run.Exchange(GeneralAuthenticate(
-                                    0x00, DynamicAuthenticationData(
-                                              0xA0, Tlv(0x86, credentials.sector_public_point))),
-                                "GENERAL AUTHENTICATE"));
+  ASSIGN_OR_RETURN(
+      ResponseApdu ri,
+      run.Exchange(GeneralAuthenticate(0x00, DynamicAuthenticationData(
+                                                 0xA0, Tlv(0x86, credentials.sector_public_point))),
+                   "GENERAL AUTHENTICATE"));
   ASSIGN_OR_RETURN(Bytes identifier, run.Field(ri, 0x81));
   if (identifier.size() != kRestrictedIdentifierSize) {
     return run.Error(StatusCode::kDataLoss, "identifier is not 32 bytes");
@@ -294,6 +294,7 @@ Result<Bytes> RestrictedIdentification(Run& run, const TerminalCredentials& cred
 }  // namespace
 
 Result<Bytes> BadgeTerminal::ReadIdentifierWithoutPassword() {
+  chip_key_untrusted_ = false;
   Run run(channel_, transcript_);
   run.set_step(BadgeStep::kTerminalAuthentication);
   std::optional<PreparedCredentials> storage;
@@ -328,6 +329,7 @@ Result<Bytes> BadgeTerminal::ReadIdentifierWithoutPassword() {
     }
   }
   if (!ca_keys.has_value() || chip_key == nullptr) {
+    chip_key_untrusted_ = true;
     return run.Error(StatusCode::kUnauthenticated,
                      "Chip Authentication token verifies under no trusted batch key (not a "
                      "genuine badge)");
@@ -338,8 +340,7 @@ Result<Bytes> BadgeTerminal::ReadIdentifierWithoutPassword() {
 
   // Terminal Authentication under CA's secure messaging; ID_PICC is Comp of the batch key the
   // chip proved (docs/decisions/badge-eac-sequence.md), Comp(PK_PCD) CA's ephemeral key.
-  RETURN_IF_ERROR(AuthenticateTerminal(run, *certificates, credentials_,
-                                       CompressedPoint(*chip_key),
+  RETURN_IF_ERROR(AuthenticateTerminal(run, *certificates, credentials_, CompressedPoint(*chip_key),
                                        CompressedPoint(*ca_ephemeral)));
   return RestrictedIdentification(run, credentials_);
 }

@@ -103,11 +103,17 @@ class BadgeTerminal {
   // instead of parsing them again when they still Match(); must outlive the terminal.
   void set_prepared(const PreparedCredentials* prepared) { prepared_ = prepared; }
 
+  // After ReadIdentifierWithoutPassword failed: true when the chip's Chip Authentication token
+  // verified under none of the trusted batch keys, before anything of the terminal was sent (a
+  // badge of another organisation or batch, or not a genuine one).
+  bool chip_key_untrusted() const { return chip_key_untrusted_; }
+
  private:
   card::CardChannel& channel_;
   const TerminalCredentials& credentials_;
   std::vector<card::ResponseApdu>* transcript_ = nullptr;
   const PreparedCredentials* prepared_ = nullptr;
+  bool chip_key_untrusted_ = false;
 };
 
 }  // namespace sekisho::badge

@@ -24,6 +24,10 @@ struct AuthenticationOutcome {
   // kInternalError) and the status that says why (never OK). On success: OK.
   policy::Reason reason = policy::Reason::kInternalError;
   Status status;
+  // On failure: the card answered as a credential of this authenticator's kind but is none of
+  // this organisation's, and nothing secret was asked for or spent (a free-area badge of another
+  // organisation's batch at a card-only door); the card may hold another credential.
+  bool not_ours = false;
 
   bool ok() const { return assurance.has_value(); }
 

@@ -40,8 +40,15 @@ AuthenticationOutcome AuthenticatorRouter::Authenticate(card::CardChannel& chann
                                           route.status().WithContext("looking for a badge"));
   }
   if (*route == CardRoute::kJpki) return jpki_.Authenticate(channel, required);
-  if (held != nullptr) return AuthenticateBadge(held, channel, required);
-  return badge_->Authenticate(channel, required);
+  AuthenticationOutcome badge = held != nullptr ? AuthenticateBadge(held, channel, required)
+                                                : badge_->Authenticate(channel, required);
+  if (badge.ok() || !badge.not_ours) return badge;
+  // A badge of another organisation's batch, found out before any PIN was asked: the card may
+  // be a My Number Card with that badge in its free area, enrolled here by JPKI. A card that has
+  // no JPKI application (a derived badge) keeps the badge's refusal.
+  AuthenticationOutcome jpki = jpki_.Authenticate(channel, required);
+  if (!jpki.ok() && jpki.reason == policy::Reason::kCardError && !jpki.credential) return badge;
+  return jpki;
 }
 
 AuthenticationOutcome AuthenticatorRouter::AuthenticateBadge(

@@ -24,7 +24,11 @@ enum class CardRoute { kJpki, kBadge };
 // the badge AID (badge/badge_ids.h, sent through the APDU firewall with badge::BadgeGatePolicy())
 // with 9000, the badge authenticator runs; otherwise JPKI. So a My Number Card with the badge in
 // its free area is read as a badge, PIN-less where the door requires only the card; without badge
-// credentials the gate sends the card nothing but JPKI's commands.
+// credentials the gate sends the card nothing but JPKI's commands. A badge the badge
+// authenticator finds to be none of this organisation's before asking for anything
+// (AuthenticationOutcome::not_ours: another organisation's batch at a card-only door) is then
+// read by JPKI, so a My Number Card carrying another organisation's free-area badge still opens
+// doors for a holder enrolled here; a card without the JPKI application keeps the badge's refusal.
 class AuthenticatorRouter final : public Authenticator {
  public:
   // `badge` may be null: the gate has no badge credentials.

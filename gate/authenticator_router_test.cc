@@ -179,6 +179,39 @@ TEST_F(AuthenticatorRouterTest, FreeAreaCardAtACardAndPinDoorAsksForTheBadgePin)
   EXPECT_EQ(outcome.credential, BadgeKey(*card->profile().badge));
 }
 
+// A My Number Card carrying another organisation's badge in its free area: at a card-only door
+// Chip Authentication shows the badge is none of this gate's batches before anything is asked,
+// and the card is read by JPKI instead (the holder may be enrolled here with the national card).
+// A derived badge of another batch has no JPKI application and keeps the badge's refusal.
+TEST_F(AuthenticatorRouterTest, AnotherOrganisationsFreeAreaBadgeIsReadByJpkiAtACardDoor) {
+  const card::sim::BadgeBatch other_batch = card::sim::NewBadgeBatch("654321").value();
+  card::sim::CardProfile profile = World().profile;
+  profile.badge.value = std::make_shared<const card::sim::BadgeProfile>(
+      card::sim::NewBadgeProfile(other_batch, org_->cvca.der(), "246810").value());
+  auto card =
+      card::sim::SimulatedCard::Create(std::move(profile), nullptr, clock_, card_random_).value();
+  {
+    card::sim::SimChannel sim(*card);
+    keypad_.AddPin(kTestCardPin);
+    const AuthenticationOutcome outcome = router_.Authenticate(sim, Assurance::kCard);
+    ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
+    EXPECT_EQ(outcome.credential, JpkiKey());
+    EXPECT_EQ(keypad_.reads(), 1);  // the JPKI PIN only
+  }
+
+  auto derived = card::sim::BadgeApplet::Create(
+                     card::sim::NewBadgeProfile(other_batch, org_->cvca.der(), "246810").value(),
+                     clock_, card_random_)
+                     .value();
+  card::sim::SimChannel sim(*derived);
+  const AuthenticationOutcome outcome = router_.Authenticate(sim, Assurance::kCard);
+  EXPECT_FALSE(outcome.ok());
+  EXPECT_TRUE(outcome.not_ours);
+  EXPECT_EQ(outcome.reason, Reason::kAuthenticationFailed);
+  EXPECT_THAT(outcome.status.message(), HasSubstr("no trusted batch key"));
+  EXPECT_EQ(keypad_.reads(), 1);  // nothing more was asked
+}
+
 TEST_F(AuthenticatorRouterTest, WithoutBadgeCredentialsEveryCardTakesTheJpkiPath) {
   auto card = FreeAreaCard();
   card::sim::SimChannel sim(*card);

@@ -244,7 +244,11 @@ AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channe
                     "badge PIN");
       }
     }
-    return Fail(ReasonForTerminal(status.code()), status, "badge");
+    AuthenticationOutcome failed = Fail(ReasonForTerminal(status.code()), status, "badge");
+    // Without the PIN nothing was asked of the holder before CA showed the badge is none of
+    // this organisation's batches: the router may read the card as a My Number Card instead.
+    failed.not_ours = kind != badge::PacePassword::kPin && terminal.chip_key_untrusted();
+    return failed;
   }
 
   // The credential key: the first 16 bytes of the organisation's RI pseudonym (DESIGN.md §3).

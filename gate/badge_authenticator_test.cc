@@ -353,6 +353,8 @@ TEST_F(BadgeAuthenticatorTest, BadgeOfAnUntrustedBatchIsNotGenuineAtEitherDoor) 
     EXPECT_THAT(outcome.status,
                 StatusIs(StatusCode::kUnauthenticated, HasSubstr("trusted batch key")));
     EXPECT_FALSE(outcome.credential.has_value());
+    // Only the card-only door found that out before asking the holder for anything.
+    EXPECT_EQ(outcome.not_ours, required == Assurance::kCard);
   }
 }
 
