@@ -30,14 +30,17 @@ start_server --badge-terminal-days 1
 login admin "correct horse battery staple"
 # Renew when fewer than 30 hours are left (always, for a one-day certificate), looking every
 # second: the renewal is seen without waiting half a day.
+# Certificate dates are whole UTC days: the day is read before and after, so that a run across
+# midnight accepts either.
+day_before=$(date -u +%F)
 start_gate --badge-renew-margin 30 --badge-check-interval 1
 TERMINAL="$GATE/badge-terminal.json"
 [ -f "$TERMINAL" ] || fail "no $TERMINAL after start: $(cat "$GATE_LOG")"
 [ "$(stat -c %a "$TERMINAL")" = 600 ] || fail "badge-terminal.json mode is not 600"
-today=$(date -u +%F)
-tomorrow=$(date -u -d tomorrow +%F)
-[ "$(jq -r .issuance.not_after "$TERMINAL")" = "$today" ] ||
+today=$(jq -r .issuance.not_after "$TERMINAL")
+[ "$today" = "$day_before" ] || [ "$today" = "$(date -u +%F)" ] ||
   fail "a one-day certificate does not end today: $(jq -c '.issuance | {not_before, not_after}' "$TERMINAL")"
+tomorrow=$(date -u -d "$today + 1 day" +%F)
 # No door needs the batch CAN, so the gate is never given it.
 grep -qF "$CAN" "$TERMINAL" && fail "the terminal file holds the batch CAN"
 grep -qE "gate $GATE_ID: badge terminal certificate JP[A-Z0-9]+TM00$GATE_ID renewed, valid until ${tomorrow}T00:00:00Z" \
@@ -59,13 +62,19 @@ expect_status 200
 renewals=$(count_in "$GATE_LOG" "badge terminal certificate JP")
 kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null || true
 SERVE_PID=""
+day_before=$(date -u +%F)
 start_server --badge-terminal-days 3
-in_three_days=$(date -u -d "+2 days" +%F)
+three_days() { # true when the certificate's last day is the second day after its first
+  local issuance
+  issuance=$(jq -c .issuance "$TERMINAL")
+  [ "$(jq -r .not_after <<< "$issuance")" = "$(date -u -d "$(jq -r .not_before <<< "$issuance") + 2 days" +%F)" ] &&
+    [[ "$(jq -r .not_before <<< "$issuance")" > "$day_before" || "$(jq -r .not_before <<< "$issuance")" = "$day_before" ]]
+}
 for _ in $(seq 300); do
-  [ "$(jq -r .issuance.not_after "$TERMINAL")" = "$in_three_days" ] && break
+  three_days && break
   sleep 0.1
 done
-[ "$(jq -r .issuance.not_after "$TERMINAL")" = "$in_three_days" ] ||
+three_days ||
   fail "the gate did not renew to a three-day certificate: $(tail -20 "$GATE_LOG")"
 [ "$(count_in "$GATE_LOG" "badge terminal certificate JP")" -gt "$renewals" ] ||
   fail "no renewal logged"
