@@ -42,6 +42,14 @@ Result<std::unique_ptr<AuditLog>> OpenLogInDirectory(const std::filesystem::path
                         clock, with_keys);
 }
 
+Result<FolderLock> LockLogDirectory(const std::filesystem::path& dir, FolderLock::Mode mode) {
+  return FolderLock::Acquire(
+      dir, mode,
+      mode == FolderLock::Mode::kExclusive
+          ? " (a running `sekisho serve`?); stop it, rotate the key, start it again"
+          : ": a checkpoint key rotation is under way; start again when it has ended");
+}
+
 Result<KeyRotation> RotateLogKey(const std::filesystem::path& dir, Random& random,
                                  const Clock& clock, std::string_view actor,
                                  const AuditLog::Options& options) {
@@ -50,6 +58,7 @@ Result<KeyRotation> RotateLogKey(const std::filesystem::path& dir, Random& rando
     return FailedPreconditionError("there is no audit log in " + dir.string() +
                                    " to rotate the key of");
   }
+  ASSIGN_OR_RETURN(const FolderLock lock, LockLogDirectory(dir, FolderLock::Mode::kExclusive));
   ASSIGN_OR_RETURN(LogKeys keys, LoadLogKeys(dir, random));
   const std::filesystem::path next_path = dir / kNextCheckpointKeyFileName;
   Result<Ed25519PrivateKey> next = ReadCheckpointKeyFile(next_path);

@@ -13,6 +13,7 @@
 #include "audit/audit_log.h"
 #include "base/clock.h"
 #include "base/ed25519.h"
+#include "base/folder_lock.h"
 #include "base/random.h"
 
 namespace sekisho::audit {
@@ -40,6 +41,11 @@ Result<std::unique_ptr<AuditLog>> OpenLogInDirectory(const std::filesystem::path
                                                      Random& random, const Clock& clock,
                                                      const AuditLog::Options& options);
 
+// The lock on the log's folder (base/folder_lock.h): `sekisho serve` holds it shared while it has
+// the log open, RotateLogKey exclusively. kFailedPrecondition "... in use by another Sekisho
+// process ..." when it is held the other way.
+Result<FolderLock> LockLogDirectory(const std::filesystem::path& dir, FolderLock::Mode mode);
+
 // What a key rotation did.
 struct KeyRotation {
   std::uint32_t previous_key_id = 0;
@@ -61,8 +67,8 @@ inline constexpr std::string_view kNextCheckpointKeyFileName = "audit-key.next";
 //   3. the previous key's public half is added to audit-key.retired, and audit-key.next
 //      replaces audit-key (the previous private key is gone from the directory);
 //   4. a first checkpoint is signed by the new key.
-// Stop every process that holds the log's key (sekisho serve) first: a running server keeps
-// signing with the key it loaded. kFailedPrecondition when `dir` holds no audit log;
+// Refused while a running `sekisho serve` has the log open (LockLogDirectory): it would keep
+// signing with the key it loaded. kFailedPrecondition for that and when `dir` holds no audit log;
 // LoadLogKeys's and the log's errors; kUnavailable for file errors.
 Result<KeyRotation> RotateLogKey(const std::filesystem::path& dir, Random& random,
                                  const Clock& clock, std::string_view actor,

@@ -107,6 +107,23 @@ TEST_F(LogDirectoryTest, ARotationThatStoppedIsFinishedWithTheKeyItHadMade) {
   EXPECT_EQ(report.checkpoints, 5u);
 }
 
+TEST_F(LogDirectoryTest, NoRotationWhileTheLogIsOpenElsewhereAndNoOpeningDuringOne) {
+  {
+    ASSERT_OK_AND_ASSIGN(const FolderLock server,
+                         LockLogDirectory(dir_.path(), FolderLock::Mode::kShared));
+    EXPECT_THAT(RotateLogKey(dir_.path(), random_, clock_, "operator", {}).status(),
+                StatusIs(StatusCode::kFailedPrecondition, HasSubstr("`sekisho serve`")));
+    EXPECT_FALSE(std::filesystem::exists(dir_.path() / kNextCheckpointKeyFileName));
+  }
+  {
+    ASSERT_OK_AND_ASSIGN(const FolderLock rotation,
+                         LockLogDirectory(dir_.path(), FolderLock::Mode::kExclusive));
+    EXPECT_THAT(LockLogDirectory(dir_.path(), FolderLock::Mode::kShared).status(),
+                StatusIs(StatusCode::kFailedPrecondition, HasSubstr("rotation is under way")));
+  }
+  EXPECT_THAT(RotateLogKey(dir_.path(), random_, clock_, "operator", {}), IsOk());
+}
+
 TEST_F(LogDirectoryTest, NoLogNoRotation) {
   ScopedTempDir empty;
   EXPECT_THAT(RotateLogKey(empty.path(), random_, clock_, "operator", {}),

@@ -65,6 +65,10 @@ Result<std::unique_ptr<ServerSite>> ServerSite::Open(const std::filesystem::path
   ASSIGN_OR_RETURN(identity::OrgKey k_org, d.LoadOrgKey(site->org_.name));
   site->org_key_.emplace(std::move(k_org));
 
+  // Held while the site is open: the checkpoint key is not rotated under it.
+  ASSIGN_OR_RETURN(FolderLock log_lock,
+                   audit::LockLogDirectory(d.root(), FolderLock::Mode::kShared));
+  site->log_lock_.emplace(std::move(log_lock));
   audit::AuditLog::Options audit_options;
   audit_options.database.busy_timeout = d.config().busy_timeout;
   ASSIGN_OR_RETURN(std::unique_ptr<audit::AuditLog> log,
@@ -92,7 +96,7 @@ Result<std::unique_ptr<ServerSite>> ServerSite::Open(const std::filesystem::path
   }
   site->erasures_ = std::move(erasures).value();
   // Held while the site is open: the snapshot key is not rotated under it.
-  ASSIGN_OR_RETURN(OrgFolderLock lock, OrgFolderLock::Acquire(org_dir, /*exclusive=*/false));
+  ASSIGN_OR_RETURN(FolderLock lock, LockOrgFolder(org_dir, FolderLock::Mode::kShared));
   site->org_lock_.emplace(std::move(lock));
   site->organisation_slug_ = org_dir.filename().string();
   ASSIGN_OR_RETURN(SnapshotKeys snapshot_keys,

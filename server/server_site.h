@@ -13,6 +13,7 @@
 #include "access/data_dir.h"
 #include "base/clock.h"
 #include "base/ed25519.h"
+#include "base/folder_lock.h"
 #include "base/random.h"
 #include "identity/org_key.h"
 #include "net/certificate_authority.h"
@@ -101,6 +102,7 @@ class ServerSite {
   std::unique_ptr<store::sqlite::SqliteRegistry> registry_;
   store::Organisation org_;
   std::optional<identity::OrgKey> org_key_;
+  std::optional<FolderLock> log_lock_;  // shared, while open
   std::unique_ptr<LockedAuditLog> audit_log_;
   std::optional<Ed25519PrivateKey> audit_key_;
   std::unique_ptr<EventIndex> events_;
@@ -108,7 +110,7 @@ class ServerSite {
   std::unique_ptr<GateStore> gates_;
   std::unique_ptr<UserStore> users_;
   std::unique_ptr<ErasureRequestStore> erasures_;
-  std::optional<OrgFolderLock> org_lock_;  // shared, while open
+  std::optional<FolderLock> org_lock_;  // shared, while open
   std::string organisation_slug_;
   std::optional<Ed25519PrivateKey> snapshot_key_;
   std::optional<sync::KeyChain> snapshot_key_chain_;

@@ -1,7 +1,6 @@
 #include "server/snapshot_keys.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -118,34 +117,12 @@ Result<sync::KeyChain> ParseKeyChainFile(std::string_view text) {
   return chain;
 }
 
-Result<OrgFolderLock> OrgFolderLock::Acquire(const std::filesystem::path& org_dir, bool exclusive) {
-  const int fd = ::open(org_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    return UnavailableError(org_dir.string() + ": cannot open: " + std::strerror(errno));
-  }
-  OrgFolderLock lock(fd);
-  if (::flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
-    if (errno == EWOULDBLOCK) {
-      return FailedPreconditionError(
-          org_dir.string() + " is in use by another Sekisho process" +
-          (exclusive ? " (a running `sekisho serve`?); stop it, rotate the key, start it again"
-                     : ": a snapshot key rotation is under way; start again when it has ended"));
-    }
-    return UnavailableError(org_dir.string() + ": cannot lock: " + std::strerror(errno));
-  }
-  return lock;
-}
-
-OrgFolderLock& OrgFolderLock::operator=(OrgFolderLock&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-OrgFolderLock::~OrgFolderLock() {
-  if (fd_ >= 0) ::close(fd_);  // releases the flock
+Result<FolderLock> LockOrgFolder(const std::filesystem::path& org_dir, FolderLock::Mode mode) {
+  return FolderLock::Acquire(
+      org_dir, mode,
+      mode == FolderLock::Mode::kExclusive
+          ? " (a running `sekisho serve`?); stop it, rotate the key, start it again"
+          : ": a snapshot key rotation is under way; start again when it has ended");
 }
 
 Result<SnapshotKeys> LoadSnapshotKeys(const std::filesystem::path& org_dir,
@@ -176,7 +153,7 @@ Result<SnapshotKeys> LoadSnapshotKeys(const std::filesystem::path& org_dir,
 
 Result<SnapshotKeyRotation> RotateSnapshotKey(const std::filesystem::path& org_dir,
                                               std::string_view organisation, Random& random) {
-  ASSIGN_OR_RETURN(OrgFolderLock lock, OrgFolderLock::Acquire(org_dir, /*exclusive=*/true));
+  ASSIGN_OR_RETURN(FolderLock lock, LockOrgFolder(org_dir, FolderLock::Mode::kExclusive));
   const std::filesystem::path key_path = org_dir / kSnapshotKeyFile;
   const std::filesystem::path next_path = org_dir / kNextSnapshotKeyFile;
   Result<Ed25519PrivateKey> current = ReadKey(key_path);

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "base/ed25519.h"
+#include "base/folder_lock.h"
 #include "base/random.h"
 #include "base/result.h"
 #include "sync/key_rollover.h"
@@ -28,22 +29,10 @@ inline constexpr std::string_view kNextSnapshotKeyFile = "snapshot.key.next";
 std::string FormatKeyChainFile(const sync::KeyChain& chain);
 Result<sync::KeyChain> ParseKeyChainFile(std::string_view text);
 
-// An advisory lock (flock(2)) on an organisation's folder: a ServerSite holds it shared while
-// open, a rotation exclusively, so the key is never rotated under a running `sekisho serve`,
-// which would go on signing with the key it loaded. Released on destruction.
-class OrgFolderLock {
- public:
-  // kFailedPrecondition "... in use by another Sekisho process ..." when the lock is held the
-  // other way (never waits); kUnavailable when the folder cannot be opened.
-  static Result<OrgFolderLock> Acquire(const std::filesystem::path& org_dir, bool exclusive);
-  OrgFolderLock(OrgFolderLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  OrgFolderLock& operator=(OrgFolderLock&& other) noexcept;
-  ~OrgFolderLock();
-
- private:
-  explicit OrgFolderLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
-};
+// The lock on an organisation's folder (base/folder_lock.h): a ServerSite holds it shared while
+// open, RotateSnapshotKey exclusively. kFailedPrecondition "... in use by another Sekisho
+// process ..." when it is held the other way.
+Result<FolderLock> LockOrgFolder(const std::filesystem::path& org_dir, FolderLock::Mode mode);
 
 struct SnapshotKeys {
   Ed25519PrivateKey key;

@@ -142,17 +142,17 @@ TEST_F(SnapshotKeysTest, ARotationStoppedAfterTheStatementIsFinishedByARerun) {
 TEST_F(SnapshotKeysTest, NoRotationBesideAnOpenSiteAndNoOpeningDuringOne) {
   ASSERT_THAT(Load(), IsOk());
   {
-    auto shared = OrgFolderLock::Acquire(Dir(), /*exclusive=*/false);
+    auto shared = LockOrgFolder(Dir(), FolderLock::Mode::kShared);
     ASSERT_THAT(shared, IsOk());
-    auto another = OrgFolderLock::Acquire(Dir(), /*exclusive=*/false);
+    auto another = LockOrgFolder(Dir(), FolderLock::Mode::kShared);
     EXPECT_THAT(another, IsOk());  // several sites may be open together
     EXPECT_THAT(Rotate().status(),
                 StatusIs(StatusCode::kFailedPrecondition, HasSubstr("`sekisho serve`")));
   }
   {
-    auto exclusive = OrgFolderLock::Acquire(Dir(), /*exclusive=*/true);
+    auto exclusive = LockOrgFolder(Dir(), FolderLock::Mode::kExclusive);
     ASSERT_THAT(exclusive, IsOk());
-    EXPECT_THAT(OrgFolderLock::Acquire(Dir(), /*exclusive=*/false).status(),
+    EXPECT_THAT(LockOrgFolder(Dir(), FolderLock::Mode::kShared).status(),
                 StatusIs(StatusCode::kFailedPrecondition, HasSubstr("rotation is under way")));
   }
   EXPECT_THAT(Rotate(), IsOk());

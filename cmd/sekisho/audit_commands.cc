@@ -275,7 +275,8 @@ void RegisterAuditCommands(CLI::App& app, Action& action) {
   CLI::App* rotate = audit->add_subcommand(
       "rotate-key",
       "Replace the checkpoint key: the old key signs a checkpoint covering a record that names the "
-      "new one, and stays listed for verifying its checkpoints (stop `sekisho serve` first)");
+      "new one, and stays listed for verifying its checkpoints (refused while `sekisho serve` "
+      "runs)");
   AddDataOptions(rotate, r->data, /*with_org=*/false);
   rotate->callback([&action, r] { action = [r] { return RotateKey(*r); }; });
 

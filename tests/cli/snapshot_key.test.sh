@@ -19,6 +19,10 @@ old_key=$(jq -er .snapshot_public_key "$GATE/gate.json")
 run 8 snapshot rotate-key --data "$DATA"
 expect_output "in use by another Sekisho process"
 [ ! -e "$ORG_DIR/snapshot-keys.json" ] || fail "a refused rotation left a chain file"
+# Nor the checkpoint key, which the running server signs checkpoints with.
+run 8 audit rotate-key --data "$DATA"
+expect_output "in use by another Sekisho process"
+[ ! -e "$DATA/audit-key.next" ] || fail "a refused checkpoint key rotation left audit-key.next"
 
 # --- Gate and server stopped; the key rotated -------------------------------------------------
 stop_processes
