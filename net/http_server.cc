@@ -853,6 +853,11 @@ void HttpServer::Stop() {
   // The posted close may not have run before ioc.stop(); no thread runs the acceptor now.
   error_code ec;
   impl.acceptor.close(ec);
+  // A connection the acceptor took just before it closed has its handler queued still; run what
+  // is queued, so that handler sees the closed acceptor and closes the connection instead of
+  // leaving it open, unanswered, until the server is destroyed.
+  impl.ioc.restart();
+  impl.ioc.poll();
   spdlog::info("http server: stopped");
 }
 
