@@ -293,6 +293,62 @@ Result<Bytes> RestrictedIdentification(Run& run, const TerminalCredentials& cred
 
 }  // namespace
 
+namespace {
+
+// What Chip Authentication in plain established.
+struct PlainChipAuthentication {
+  std::unique_ptr<EacTerminal> eac;
+  Bytes ephemeral;                  // the terminal's CA ephemeral public key
+  const Bytes* chip_key = nullptr;  // the trusted batch key the token verified under
+  SmKeys keys;
+};
+
+// SELECT, then Chip Authentication v2 in plain (the EAC1 order of TR-03110-1 with the commands of
+// TR-03110-3 App. B.4). EF.CardAccess is the same on every badge, so the gate sets OpenPACE up
+// from its own copy instead of reading it; the chip's static key is one of the trusted batch
+// keys, the one whose token verifies, so EF.CardSecurity is not read either. Sets `untrusted`
+// when the token verifies under none of them.
+Result<PlainChipAuthentication> AuthenticateChipInPlain(Run& run,
+                                                        const TerminalCredentials& credentials,
+                                                        bool& untrusted) {
+  if (credentials.trusted_chip_keys.empty()) {
+    return run.Error(StatusCode::kInvalidArgument, "no trusted batch chip-authentication key");
+  }
+  RETURN_IF_ERROR(SelectBadge(run));
+  run.set_step(BadgeStep::kChipAuthentication);
+  PlainChipAuthentication ca;
+  auto eac = EacTerminal::Create(EncodeCardAccess());
+  if (!eac.ok()) return InStep(run, eac.status(), StatusCode::kInternal);
+  ca.eac = std::move(eac).value();
+  auto ephemeral = ca.eac->CaEphemeralKey();
+  if (!ephemeral.ok()) return InStep(run, ephemeral.status());
+  ca.ephemeral = std::move(ephemeral).value();
+  ASSIGN_OR_RETURN(auto answer, ChipAuthenticationExchange(run, ca.ephemeral));
+  for (const Bytes& candidate : credentials.trusted_chip_keys) {
+    auto keys = ca.eac->CaFinish(candidate, answer.first, answer.second);
+    if (keys.ok()) {
+      ca.chip_key = &candidate;
+      ca.keys = std::move(keys).value();
+      return ca;
+    }
+    if (keys.status().code() != StatusCode::kUnauthenticated) {
+      return InStep(run, keys.status(), StatusCode::kInvalidArgument);
+    }
+  }
+  untrusted = true;
+  return run.Error(StatusCode::kUnauthenticated,
+                   "Chip Authentication token verifies under no trusted batch key (not a "
+                   "genuine badge)");
+}
+
+}  // namespace
+
+Status BadgeTerminal::CheckChip() {
+  chip_key_untrusted_ = false;
+  Run run(channel_, transcript_);
+  return AuthenticateChipInPlain(run, credentials_, chip_key_untrusted_).status();
+}
+
 Result<Bytes> BadgeTerminal::ReadIdentifierWithoutPassword() {
   chip_key_untrusted_ = false;
   Run run(channel_, transcript_);
@@ -300,48 +356,17 @@ Result<Bytes> BadgeTerminal::ReadIdentifierWithoutPassword() {
   std::optional<PreparedCredentials> storage;
   ASSIGN_OR_RETURN(const PreparedCredentials* certificates,
                    ResolveCredentials(run, credentials_, prepared_, storage));
-  if (credentials_.trusted_chip_keys.empty()) {
-    return run.Error(StatusCode::kInvalidArgument, "no trusted batch chip-authentication key");
-  }
-  RETURN_IF_ERROR(SelectBadge(run));
-
-  // Chip Authentication v2 first, in plain (the EAC1 order of TR-03110-1 with the commands of
-  // TR-03110-3 App. B.4). EF.CardAccess is the same on every badge, so the gate sets OpenPACE up
-  // from its own copy instead of reading it; the chip's static key is one of the trusted batch
-  // keys, the one whose token verifies, so EF.CardSecurity is not read either.
-  run.set_step(BadgeStep::kChipAuthentication);
-  auto eac = EacTerminal::Create(EncodeCardAccess());
-  if (!eac.ok()) return InStep(run, eac.status(), StatusCode::kInternal);
-  auto ca_ephemeral = (*eac)->CaEphemeralKey();
-  if (!ca_ephemeral.ok()) return InStep(run, ca_ephemeral.status());
-  ASSIGN_OR_RETURN(auto answer, ChipAuthenticationExchange(run, *ca_ephemeral));
-  const Bytes* chip_key = nullptr;
-  std::optional<SmKeys> ca_keys;
-  for (const Bytes& candidate : credentials_.trusted_chip_keys) {
-    auto keys = (*eac)->CaFinish(candidate, answer.first, answer.second);
-    if (keys.ok()) {
-      chip_key = &candidate;
-      ca_keys.emplace(std::move(keys).value());
-      break;
-    }
-    if (keys.status().code() != StatusCode::kUnauthenticated) {
-      return InStep(run, keys.status(), StatusCode::kInvalidArgument);
-    }
-  }
-  if (!ca_keys.has_value() || chip_key == nullptr) {
-    chip_key_untrusted_ = true;
-    return run.Error(StatusCode::kUnauthenticated,
-                     "Chip Authentication token verifies under no trusted batch key (not a "
-                     "genuine badge)");
-  }
-  auto ca_sm = SmSession::Create(std::move(*ca_keys));
+  ASSIGN_OR_RETURN(PlainChipAuthentication ca,
+                   AuthenticateChipInPlain(run, credentials_, chip_key_untrusted_));
+  auto ca_sm = SmSession::Create(std::move(ca.keys));
   if (!ca_sm.ok()) return InStep(run, ca_sm.status(), StatusCode::kInternal);
   run.StartSecureMessaging(std::move(ca_sm).value());
 
   // Terminal Authentication under CA's secure messaging; ID_PICC is Comp of the batch key the
   // chip proved (docs/decisions/badge-eac-sequence.md), Comp(PK_PCD) CA's ephemeral key.
-  RETURN_IF_ERROR(AuthenticateTerminal(run, *certificates, credentials_, CompressedPoint(*chip_key),
-                                       CompressedPoint(*ca_ephemeral)));
+  RETURN_IF_ERROR(AuthenticateTerminal(run, *certificates, credentials_,
+                                       CompressedPoint(*ca.chip_key),
+                                       CompressedPoint(ca.ephemeral)));
   return RestrictedIdentification(run, credentials_);
 }
 

@@ -82,6 +82,13 @@ class BadgeTerminal {
   // under no trusted batch key, kInvalidArgument when there is none.
   Result<Bytes> ReadIdentifierWithoutPassword();
 
+  // SELECT and Chip Authentication in plain, nothing else: whether the chip is of a trusted
+  // batch, before any password or anything of the terminal is sent. OK when its token verifies
+  // under one of credentials.trusted_chip_keys; kUnauthenticated with chip_key_untrusted() when
+  // under none; otherwise ReadIdentifierWithoutPassword's errors. The badge is left with CA's
+  // secure messaging on: the next SELECT of another application ends it.
+  Status CheckChip();
+
   // The EAC2 sequence (PACE, TA, EF.CardSecurity, CA, RI) with the badge PIN or the batch CAN;
   // returns the 32-byte sector-specific identifier. Errors name the step and, where the card
   // refused, its status word ("terminal authentication: PSO:VERIFY CERTIFICATE refused: 6300"):
@@ -103,9 +110,9 @@ class BadgeTerminal {
   // instead of parsing them again when they still Match(); must outlive the terminal.
   void set_prepared(const PreparedCredentials* prepared) { prepared_ = prepared; }
 
-  // After ReadIdentifierWithoutPassword failed: true when the chip's Chip Authentication token
-  // verified under none of the trusted batch keys, before anything of the terminal was sent (a
-  // badge of another organisation or batch, or not a genuine one).
+  // After ReadIdentifierWithoutPassword or CheckChip failed: true when the chip's Chip
+  // Authentication token verified under none of the trusted batch keys, before anything of the
+  // terminal was sent (a badge of another organisation or batch, or not a genuine one).
   bool chip_key_untrusted() const { return chip_key_untrusted_; }
 
  private:

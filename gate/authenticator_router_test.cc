@@ -212,6 +212,35 @@ TEST_F(AuthenticatorRouterTest, AnotherOrganisationsFreeAreaBadgeIsReadByJpkiAtA
   EXPECT_EQ(keypad_.reads(), 1);  // nothing more was asked
 }
 
+// At a card+PIN door the same card is found out before the PIN is asked: the PIN the holder
+// types goes to JPKI, and the other organisation's badge keeps every try of its PIN.
+TEST_F(AuthenticatorRouterTest, AnotherOrganisationsFreeAreaBadgeIsReadByJpkiAtACardAndPinDoor) {
+  const card::sim::BadgeBatch other_batch = card::sim::NewBadgeBatch("654321").value();
+  card::sim::CardProfile profile = World().profile;
+  profile.badge.value = std::make_shared<const card::sim::BadgeProfile>(
+      card::sim::NewBadgeProfile(other_batch, org_->cvca.der(), "246810").value());
+  auto card =
+      card::sim::SimulatedCard::Create(std::move(profile), nullptr, clock_, card_random_).value();
+  const int badge_tries = (*card->profile().badge).pin_tries;
+  card::sim::SimChannel sim(*card);
+  Recorder recorder(sim);
+  keypad_.AddPin(kTestCardPin);
+  const AuthenticationOutcome outcome = router_.Authenticate(recorder, Assurance::kCardAndPin);
+  ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
+  EXPECT_EQ(outcome.assurance, Assurance::kCardAndPin);
+  EXPECT_EQ(outcome.credential, JpkiKey());
+  EXPECT_EQ(keypad_.reads(), 1);  // the JPKI PIN only
+  EXPECT_EQ((*card->profile().badge).pin_tries, badge_tries);
+  EXPECT_EQ(card->profile().counters.auth_pin, 3);
+  // Nothing of PACE reached the other organisation's badge.
+  for (const Bytes& command : recorder.commands) {
+    EXPECT_FALSE(command.size() >= 4 && command[1] == badge::kInsManageSecurityEnvironment &&
+                 command[2] == (badge::kMseSetAtPace >> 8) &&
+                 command[3] == (badge::kMseSetAtPace & 0xFF))
+        << "MSE:SET AT for PACE was sent: " << ToHex(command);
+  }
+}
+
 TEST_F(AuthenticatorRouterTest, WithoutBadgeCredentialsEveryCardTakesTheJpkiPath) {
   auto card = FreeAreaCard();
   card::sim::SimChannel sim(*card);

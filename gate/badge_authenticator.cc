@@ -11,6 +11,7 @@
 #include "badge/security_infos.h"
 #include "card/apdu_firewall.h"
 #include "card/command_apdu.h"
+#include "card/mynumber_card.h"
 #include "card/status_word.h"
 #include "card/tlv.h"
 #include "card/transceive.h"
@@ -128,6 +129,22 @@ Result<PinState> ProbeBadgePin(card::CardChannel& channel) {
   return FailedPreconditionError("MSE:SET AT for the badge PIN refused: " + ToHex16(set_at.sw));
 }
 
+// SELECT of the JPKI application by name (ISO/IEC 7816-4:2020 §11.2.2), no response data: true on
+// a My Number Card, false on a derived badge (6A82). On a My Number Card it also ends any session
+// of the badge in its free area. The card's other refusals are kFailedPrecondition.
+Result<bool> SelectJpkiApplication(card::CardChannel& channel) {
+  ASSIGN_OR_RETURN(card::ResponseApdu selected,
+                   card::Transceive(channel, {.cla = 0x00,
+                                              .ins = badge::kInsSelect,
+                                              .p1 = 0x04,
+                                              .p2 = 0x0C,
+                                              .data = Bytes(card::mynumber::kJpkiAid.begin(),
+                                                            card::mynumber::kJpkiAid.end())}));
+  if (selected.ok()) return true;
+  if (selected.sw == ToU16(card::StatusWord::kFileNotFound)) return false;
+  return FailedPreconditionError("SELECT of the JPKI application refused: " + ToHex16(selected.sw));
+}
+
 // The door-path reason for a failure of the EAC sequence (BadgeTerminal::ReadIdentifier's codes).
 Reason ReasonForTerminal(StatusCode code) {
   switch (code) {
@@ -166,6 +183,26 @@ AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channe
   badge::PacePassword kind = badge::PacePassword::kCan;
   SecretBytes pin;
   if (required == policy::Assurance::kCardAndPin) {
+    // 0. A My Number Card may carry another organisation's badge in its free area, and its
+    //    holder be enrolled here by JPKI: Chip Authentication in plain tells, before the holder
+    //    is asked, so that the PIN typed goes to JPKI, never to that badge's retry counter.
+    //    A derived badge has no JPKI application to fall back on and skips this.
+    auto my_number_card = SelectJpkiApplication(tap);
+    if (!my_number_card.ok()) {
+      return Fail(Reason::kCardError, my_number_card.status(), "looking for JPKI");
+    }
+    if (*my_number_card) {
+      badge::BadgeTerminal probe(tap, credentials_);
+      if (Status chip = probe.CheckChip(); !chip.ok()) {
+        if ((*firewall)->stats().refused > 0) return Fail(Reason::kCardError, chip, "badge");
+        AuthenticationOutcome failed = Fail(ReasonForTerminal(chip.code()), chip, "badge");
+        failed.not_ours = probe.chip_key_untrusted();
+        return failed;
+      }
+      // Ends the session CA opened, so the badge is selected afresh below.
+      auto deselected = SelectJpkiApplication(tap);
+      if (!deselected.ok()) return Fail(Reason::kCardError, deselected.status(), "badge");
+    }
     // 1. PIN safety before the holder is asked (DESIGN.md P6).
     auto state = ProbeBadgePin(tap);
     if (!state.ok()) {
@@ -246,7 +283,8 @@ AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channe
     }
     AuthenticationOutcome failed = Fail(ReasonForTerminal(status.code()), status, "badge");
     // Without the PIN nothing was asked of the holder before CA showed the badge is none of
-    // this organisation's batches: the router may read the card as a My Number Card instead.
+    // this organisation's batches: the router may read the card as a My Number Card instead
+    // (at card+PIN doors step 0 found that out, before the PIN).
     failed.not_ours = kind != badge::PacePassword::kPin && terminal.chip_key_untrusted();
     return failed;
   }

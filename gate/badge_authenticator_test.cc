@@ -178,8 +178,9 @@ TEST_F(BadgeAuthenticatorTest, CardAndPinDoorIsOpenedWithThePin) {
   EXPECT_EQ(outcome.credential, ExpectedKey(*badge, k_org_, *sector_a_));
   EXPECT_EQ(keypad_.reads(), 1);
   EXPECT_EQ(badge->profile().pin_tries, 3);
-  // The tries check (SELECT, MSE:SET AT) before the sequence.
-  EXPECT_EQ(counting.counts().commands, 21u);
+  // SELECT of the JPKI application (none on a derived badge, so no Chip Authentication probe),
+  // the tries check (SELECT, MSE:SET AT), then the sequence.
+  EXPECT_EQ(counting.counts().commands, 22u);
 }
 
 TEST_F(BadgeAuthenticatorTest, WrongPinIsAnAuthenticationFailureThatSaysTheTriesLeft) {
@@ -269,8 +270,8 @@ TEST_F(BadgeAuthenticatorTest, KeypadOutcomesSpendNoTry) {
     EXPECT_FALSE(outcome.credential.has_value()) << c.name;
     EXPECT_EQ(keypad.reads(), 1) << c.name;
     EXPECT_EQ(badge->profile().pin_tries, 3) << c.name << ": no try may be spent";
-    // Only the tries check reached the card.
-    EXPECT_EQ(sim.stats().commands, 2u) << c.name;
+    // Only the look for JPKI and the tries check reached the card.
+    EXPECT_EQ(sim.stats().commands, 3u) << c.name;
   }
 }
 
@@ -468,7 +469,7 @@ TEST_F(BadgeAuthenticatorTest, CardRemovedAtEveryStep) {
     ASSERT_TRUE(authenticator_->Authenticate(counting, Assurance::kCardAndPin).ok());
     total = counting.commands;
   }
-  ASSERT_EQ(total, 21);
+  ASSERT_EQ(total, 22);
   int card_only_total = 0;
   {
     auto badge = NewBadge();
