@@ -27,8 +27,8 @@
 #include "card/certificate_prefix.h"
 #include "card/counting_channel.h"
 #include "card/jpki_client.h"
-#include "card/response_apdu.h"
 #include "card/pcsc/pcsc_context.h"
+#include "card/response_apdu.h"
 #include "card/status_word.h"
 #include "card/tlv.h"
 #include "cmd/sekisho/command.h"
@@ -55,11 +55,16 @@ std::string Date(TimePoint t) {
 
 std::string_view TokenName(card::TokenKind kind) {
   switch (kind) {
-    case card::TokenKind::kMyNumberCard: return "My Number Card (JPKIAPICCTOKEN2)";
-    case card::TokenKind::kJukiCard: return "Basic Resident Register card (JPKIAPICCTOKEN)";
-    case card::TokenKind::kAndroidSecureElement: return "Android secure element (JPKIAPGPSETOKEN)";
-    case card::TokenKind::kIphone: return "iPhone (JPKIAPIOSTOKEN)";
-    case card::TokenKind::kUnknown: break;
+    case card::TokenKind::kMyNumberCard:
+      return "My Number Card (JPKIAPICCTOKEN2)";
+    case card::TokenKind::kJukiCard:
+      return "Basic Resident Register card (JPKIAPICCTOKEN)";
+    case card::TokenKind::kAndroidSecureElement:
+      return "Android secure element (JPKIAPGPSETOKEN)";
+    case card::TokenKind::kIphone:
+      return "iPhone (JPKIAPIOSTOKEN)";
+    case card::TokenKind::kUnknown:
+      break;
   }
   return "unknown JPKI token";
 }
@@ -161,11 +166,11 @@ std::string SwText(ByteView response) {
   const std::uint16_t sw = ReadU16(response[response.size() - 2], response[response.size() - 1]);
   std::string name(card::StatusWordName(sw));
   if (sw == badge::kSwSmObjectsMissing) name = "secure messaging data objects missing";
-  if (sw == badge::kSwSmObjectsIncorrect) name = "secure messaging required: no PACE session";
+  if (sw == badge::kSwSmObjectsIncorrect) name = "secure messaging required: no session";
   return ToHex16(sw) + " (" + name + ")";
 }
 
-// What any reader sees of a badge, without its CAN or PIN and without being a terminal of the
+// What any reader sees of a badge, without its PIN and without being a terminal of the
 // organisation: the same on every badge of a batch (docs/decisions/badge-eac-sequence.md,
 // property 1).
 Status PrintPublicBadge(card::CardChannel& firewall, const OpenCard& open) {
@@ -187,8 +192,9 @@ Status PrintPublicBadge(card::CardChannel& firewall, const OpenCard& open) {
               access.data == badge::EncodeCardAccess() ? "the same on every badge"
                                                        : "NOT the standard badge profile");
   for (const std::string& p : protocols) std::printf("                    %s\n", p.c_str());
-  // Everything else needs PACE (the batch CAN or the badge PIN) and then Terminal
-  // Authentication by the organisation: in clear the badge refuses it, identically on every badge.
+  // Everything else needs secure messaging (Chip Authentication, whose key is the batch's, or
+  // PACE with the badge PIN) and then Terminal Authentication by the organisation: in clear the
+  // badge refuses it, identically on every badge.
   struct Probe {
     const char* what;
     Bytes apdu;
@@ -206,14 +212,17 @@ Status PrintPublicBadge(card::CardChannel& firewall, const OpenCard& open) {
     ASSIGN_OR_RETURN(const Bytes answer, firewall.Transmit(probe.apdu));
     std::printf("  %-42s refused: %s\n", probe.what, SwText(answer).c_str());
   }
-  std::printf("                    (identifiers and keys need PACE, then terminal authentication "
-              "by the issuing organisation)\n");
+  std::printf(
+      "                    (the identifier needs chip authentication, then terminal "
+      "authentication by the issuing organisation)\n");
   return OkStatus();
 }
 
-// As an authorised terminal of the organisation: a terminal certificate from its DV, valid
-// today only, with the gate's rights; PACE with the batch CAN, TA, CA, RI; the identifier becomes
-// the organisation's pseudonym at once and is never shown.
+// As an authorised terminal of the organisation, by the sequence of a card-only door
+// (docs/decisions/badge-eac-sequence.md): a terminal certificate from its DV, valid today only,
+// with a gate's rights; Chip Authentication in plain against the organisation's batch key, then
+// TA and RI under CA's secure messaging. No CAN and no PIN. The identifier becomes the
+// organisation's pseudonym at once and is never shown.
 Status InspectBadgeAsTerminal(card::CardChannel& firewall, const InspectOptions& o) {
   ASSIGN_OR_RETURN(DataSession s, OpenDataSession(InspectDataOptions(o)));
   ASSIGN_OR_RETURN(identity::OrgKey k_org, LoadSessionKey(s));
@@ -224,20 +233,25 @@ Status InspectBadgeAsTerminal(card::CardChannel& firewall, const InspectOptions&
                    keys.IssueTerminal(today, std::chrono::days(1), badge::rights::kGate, "IN"));
   ASSIGN_OR_RETURN(const badge::CvCertificate cert,
                    badge::CvCertificate::Parse(terminal.terminal_certificate));
-  std::printf("terminal:           %s of %s (issued now by %s, valid today only; rights: RI, "
-              "CAN allowed)\n",
-              cert.chr().c_str(), s.org.name.c_str(), keys.dv().chr().c_str());
+  std::printf(
+      "terminal:           %s of %s (issued now by %s, valid today only; rights: RI, "
+      "CAN allowed)\n",
+      cert.chr().c_str(), s.org.name.c_str(), keys.dv().chr().c_str());
   badge::BadgeTerminal reader(firewall, terminal);
-  auto identifier =
-      reader.ReadIdentifier(SecretBytes(ToBytes(keys.batch().can)), badge::PacePassword::kCan);
+  auto identifier = reader.ReadIdentifierWithoutPassword();
   if (!identifier.ok()) {
+    if (reader.chip_key_untrusted()) {
+      return identifier.status().WithContext("not a badge of " + s.org.name +
+                                             "; nothing of its terminal was sent");
+    }
     return identifier.status().WithContext("the badge as a terminal of " + s.org.name);
   }
   const Bytes psn = identity::RiPseudonym(k_org, *identifier);
   WipeBytes(*identifier);
-  std::printf("authenticated:      PACE, terminal authentication, chip authentication (genuine, "
-              "batch %d), restricted identification\n",
-              keys.batch_number());
+  std::printf(
+      "authenticated:      chip authentication (genuine, batch %d), terminal "
+      "authentication, restricted identification\n",
+      keys.batch_number());
   std::printf("pseudonym:          %s (in %s)\n", identity::DisplayPseudonym(psn).c_str(),
               s.org.name.c_str());
   auto credential = s.registry->FindCredentialByPseudonym(s.org.id, psn);
@@ -257,8 +271,8 @@ Status InspectBadgeAsTerminal(card::CardChannel& firewall, const InspectOptions&
 }
 
 Status InspectBadge(const InspectOptions& o, const OpenCard& open) {
-  ASSIGN_OR_RETURN(auto firewall, card::ApduFirewall::Create(*open.channel,
-                                                             badge::BadgeGatePolicy()));
+  ASSIGN_OR_RETURN(auto firewall,
+                   card::ApduFirewall::Create(*open.channel, badge::BadgeGatePolicy()));
   Bytes select = {0x00, badge::kInsSelect, 0x04, 0x0C,
                   static_cast<std::uint8_t>(badge::kBadgeAid.size())};
   select.insert(select.end(), badge::kBadgeAid.begin(), badge::kBadgeAid.end());
@@ -267,12 +281,14 @@ Status InspectBadge(const InspectOptions& o, const OpenCard& open) {
   if (!select_answer.ok()) {
     return FailedPreconditionError(
         "the card is neither a My Number Card (no JPKI application) nor a Sekisho badge (SELECT "
-        "of the badge applet: " + SwText(selected) + ")");
+        "of the badge applet: " +
+        SwText(selected) + ")");
   }
   RETURN_IF_ERROR(PrintPublicBadge(*firewall, open));
   if (o.data) return InspectBadgeAsTerminal(*firewall, o);
-  std::printf("pseudonym:          (pass --data DIR --org ORG to read it as a terminal of the "
-              "organisation)\n");
+  std::printf(
+      "pseudonym:          (pass --data DIR --org ORG to read it as a terminal of the "
+      "organisation)\n");
   return OkStatus();
 }
 
@@ -303,8 +319,8 @@ Status Inspect(const InspectOptions& o) {
   if (o.org_key) {
     ASSIGN_OR_RETURN(identity::OrgKey key, LoadOrgKey(*o.org_key));
     const Bytes psn = identity::Pseudonym(key, cert.SubjectPublicKeyInfoDer());
-    std::printf("pseudonym:          %s (keyed with %s)\n",
-                identity::DisplayPseudonym(psn).c_str(), o.org_key->filename().c_str());
+    std::printf("pseudonym:          %s (keyed with %s)\n", identity::DisplayPseudonym(psn).c_str(),
+                o.org_key->filename().c_str());
   } else if (o.data) {
     ASSIGN_OR_RETURN(DataSession s, OpenDataSession(InspectDataOptions(o)));
     ASSIGN_OR_RETURN(identity::OrgKey key, LoadSessionKey(s));
@@ -393,7 +409,6 @@ Status Authenticate(const AuthenticateOptions& o) {
   return OkStatus();
 }
 
-
 // Commands a Sekisho use must never send (DESIGN P3), each with the reason it is forbidden.
 // The data fields carry no real PIN or password.
 struct Probe {
@@ -465,7 +480,8 @@ void RegisterCardCommands(CLI::App& app, Action& action) {
   card->require_subcommand(1);
   RegisterCardSimCommands(*card, action);
 
-  CLI::App* readers = card->add_subcommand("readers", "List PC/SC readers and whether a card is in");
+  CLI::App* readers =
+      card->add_subcommand("readers", "List PC/SC readers and whether a card is in");
   readers->callback([&action] { action = [] { return ListReaders(); }; });
 
   auto i = std::make_shared<InspectOptions>();
@@ -476,7 +492,8 @@ void RegisterCardCommands(CLI::App& app, Action& action) {
       "data. Badge: show what any reader sees (SELECT, EF.CardAccess, refusals before terminal "
       "authentication) and, with --data, the organisation's pseudonym and holder");
   AddReaderOptions(inspect, i->reader);
-  inspect->add_option("--org-key", i->org_key, "Organisation key file (32 bytes) for the pseudonym");
+  inspect->add_option("--org-key", i->org_key,
+                      "Organisation key file (32 bytes) for the pseudonym");
   inspect->add_option("--data", i->data,
                       "Data directory: a My Number Card's pseudonym with the organisation's key; "
                       "a badge read as an authorised terminal of the organisation (a terminal "
@@ -500,8 +517,9 @@ void RegisterCardCommands(CLI::App& app, Action& action) {
   auth->add_option("--pin-fd", a->pin_fd, "Read the PIN from this file descriptor, not a prompt");
   auth->add_flag("--allow-last-try", a->allow_last_try,
                  "Send the PIN even when only one try is left (a wrong PIN then locks the card)");
-  auth->add_option("--anchor", a->anchors, "Trust anchor PEM; read the whole certificate and "
-                                           "verify its chain (repeatable)");
+  auth->add_option("--anchor", a->anchors,
+                   "Trust anchor PEM; read the whole certificate and "
+                   "verify its chain (repeatable)");
   auth->add_option("--org-key", a->org_key, "Organisation key file (32 bytes) for the pseudonym");
   auth->callback([&action, a] { action = [a] { return Authenticate(*a); }; });
 }
