@@ -151,6 +151,13 @@ std::int64_t ProcessCpuNanos() {
   return nanos(usage.ru_utime) + nanos(usage.ru_stime);
 }
 
+// The whole process's minor page faults (fresh pages from the kernel), getrusage(RUSAGE_SELF).
+std::int64_t ProcessMinorFaults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
+
 std::int64_t ThisThreadCpuNanos() {
   timespec t{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
@@ -251,6 +258,7 @@ struct RoundFigures {
   double caller_cpu_ms = 0;      // the calling thread's CPU over both
   double io_threads_cpu_ms = 0;  // the server's own threads, start of round to last report
   double process_cpu_ms = 0;     // everything in the process over the same span
+  double minor_faults = 0;       // the process's minor page faults over the same span
   std::size_t delta_bytes = 0;   // the signed delta for one gate
   std::size_t delta_ops = 0;
 };
@@ -461,6 +469,7 @@ int Run(const Options& options) {
     RoundFigures figures;
 
     const std::int64_t process_cpu_start = ProcessCpuNanos();
+    const std::int64_t faults_start = ProcessMinorFaults();
     const std::int64_t io_cpu_start = ThreadsCpuNanos(server_threads);
     const std::int64_t caller_cpu_start = ThisThreadCpuNanos();
     const SteadyTime start = std::chrono::steady_clock::now();
@@ -476,6 +485,7 @@ int Run(const Options& options) {
     figures.io_threads_cpu_ms =
         static_cast<double>(ThreadsCpuNanos(server_threads) - io_cpu_start) / 1e6;
     figures.process_cpu_ms = static_cast<double>(ProcessCpuNanos() - process_cpu_start) / 1e6;
+    figures.minor_faults = static_cast<double>(ProcessMinorFaults() - faults_start);
     if (!times) {
       stop_all();
       Fail(fmt::format("round {}", r + 1),
@@ -541,7 +551,7 @@ int Run(const Options& options) {
 
   // The report.
   std::vector<double> all_applied, per_gate, suspend, policy_changed, caller_cpu, io_cpu,
-      server_cpu, gates_cpu;
+      server_cpu, gates_cpu, faults;
   for (const RoundFigures& f : rounds) {
     all_applied.push_back(f.all_applied_ms);
     per_gate.insert(per_gate.end(), f.per_gate_ms.begin(), f.per_gate_ms.end());
@@ -551,10 +561,12 @@ int Run(const Options& options) {
     io_cpu.push_back(f.io_threads_cpu_ms);
     server_cpu.push_back(f.caller_cpu_ms + f.io_threads_cpu_ms);
     gates_cpu.push_back(f.process_cpu_ms - f.caller_cpu_ms - f.io_threads_cpu_ms);
+    faults.push_back(f.minor_faults);
   }
   const double p99 = Percentile(all_applied, 0.99);
-  std::string in_order;
+  std::string in_order, faults_in_order;
   for (double ms : all_applied) in_order += fmt::format(" {:.0f}", ms);
+  for (double n : faults) faults_in_order += fmt::format(" {:.0f}", n);
   std::printf("revocation_bench: lost card to every gate\n");
   std::printf(
       "setup: %d gates registered over mutual TLS to 127.0.0.1:%u, one GateDaemon each; "
@@ -577,6 +589,7 @@ int Run(const Options& options) {
   PrintDistribution("  caller thread (suspend+publish)", caller_cpu);
   PrintDistribution("  server I/O threads (/proc)", io_cpu);
   PrintDistribution("gates' CPU per round", gates_cpu);
+  std::printf("minor page faults of the process, round by round:%s\n", faults_in_order.c_str());
   std::printf(
       "server CPU source: %s of the server's %zu own threads + "
       "CLOCK_THREAD_CPUTIME_ID of the calling thread; gates: getrusage(RUSAGE_SELF) minus "
