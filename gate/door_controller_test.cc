@@ -340,8 +340,8 @@ class DoorPathTest : public ::testing::Test {
   void SetUp() override {
     auto cert = pki::Certificate::FromDer(card::sim::testing::World().profile.auth_certificate);
     ASSERT_THAT(cert.status(), IsOk());
-    card_key_ = policy::CredentialKeyOf(
-        identity::Pseudonym(k_org_, cert->SubjectPublicKeyInfoDer()));
+    card_key_ =
+        policy::CredentialKeyOf(identity::Pseudonym(k_org_, cert->SubjectPublicKeyInfoDer()));
 
     auto queue = EventQueue::Open(dir_.path() / kEventQueueFile, kTestGate, TestGateKey());
     ASSERT_THAT(queue.status(), IsOk());
