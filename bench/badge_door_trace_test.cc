@@ -242,10 +242,10 @@ TEST(BadgeDoorTraceTest, PlainChipAuthenticationIsCaThenTheProtectedOneIsRi) {
                                          "MSE:SET AT (RI)", "GENERAL AUTHENTICATE (RI)"));
   using Op = OnCardOperation;
   // CA in plain: the ECDH, the keys, the token, and no secure-messaging block.
-  EXPECT_TRUE(SameWork(trace[1].work,
-                       {{Op::kEcdhP256, 1}, {Op::kSha1Block, 2}, {Op::kAesBlock, 7}}));
-  EXPECT_TRUE(SameWork(trace[3].work,
-                       {{Op::kEcdhP256, 1}, {Op::kSha256Block, 1}, {Op::kAesSmBlock, 21}}));
+  EXPECT_TRUE(
+      SameWork(trace[1].work, {{Op::kEcdhP256, 1}, {Op::kSha1Block, 2}, {Op::kAesBlock, 7}}));
+  EXPECT_TRUE(
+      SameWork(trace[3].work, {{Op::kEcdhP256, 1}, {Op::kSha256Block, 1}, {Op::kAesSmBlock, 21}}));
 }
 
 // The 12 steps of the card-only door (docs/decisions/badge-eac-sequence.md), in order.

@@ -60,11 +60,12 @@ void AddGateRoutes(ApiRouter& router, ApiContext& api, GateRoutesContext& gates)
                               {"connected", {{"type", "boolean"}}},
                               {"policy_version", {{"type", "integer"}}},
                               {"events_received", {{"type", "integer"}}}}}});
-  router.AddSchema("GateList", {{"type", "object"},
-                                {"properties",
-                                 {{"gates", {{"type", "array"},
-                                             {"items", {{"$ref", "#/components/schemas/Gate"}}}}},
-                                  {"published_version", {{"type", "integer"}}}}}});
+  router.AddSchema(
+      "GateList",
+      {{"type", "object"},
+       {"properties",
+        {{"gates", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/Gate"}}}}},
+         {"published_version", {{"type", "integer"}}}}}});
   router.AddSchema("NewGate", {{"type", "object"},
                                {"required", {"name"}},
                                {"properties", {{"name", {{"type", "string"}}}}}});
@@ -73,13 +74,12 @@ void AddGateRoutes(ApiRouter& router, ApiContext& api, GateRoutesContext& gates)
                                   {{"gate", {{"type", "integer"}}},
                                    {"name", {{"type", "string"}}},
                                    {"token", {{"type", "string"}}}}}});
-  router.AddSchema("GateRegistration",
-                   {{"type", "object"},
-                    {"required", {"token", "csr", "batch_public_key"}},
-                    {"properties",
-                     {{"token", {{"type", "string"}}},
-                      {"csr", {{"type", "string"}}},
-                      {"batch_public_key", {{"type", "string"}}}}}});
+  router.AddSchema("GateRegistration", {{"type", "object"},
+                                        {"required", {"token", "csr", "batch_public_key"}},
+                                        {"properties",
+                                         {{"token", {{"type", "string"}}},
+                                          {"csr", {{"type", "string"}}},
+                                          {"batch_public_key", {{"type", "string"}}}}}});
   router.AddSchema("GateRegistered",
                    {{"type", "object"},
                     {"properties",
@@ -91,40 +91,40 @@ void AddGateRoutes(ApiRouter& router, ApiContext& api, GateRoutesContext& gates)
                       {"organisation", {{"type", "string"}}},
                       {"doors", {{"type", "array"}, {"items", {{"type", "integer"}}}}}}}});
 
-  router.Add({.method = "GET",
-              .path = "/api/v1/gates",
-              .roles = {Role::kSecurityAdmin, Role::kAuditor},
-              .summary = "The gates, with their connection and policy state",
-              .response_schema = "GateList",
-              .handler = [&api, &gates](const ApiRequest&) -> Result<ApiResponse> {
-                ASSIGN_OR_RETURN(std::vector<GateRecord> list, gates.gates.List(api.organisation));
-                const GateHubStats stats = gates.hub.Stats();
-                json out = json::array();
-                for (const GateRecord& g : list) out.push_back(GateToJson(g, stats));
-                return JsonResponse(
-                    {{"gates", out}, {"published_version", stats.published_version}});
-              }});
+  router.Add(
+      {.method = "GET",
+       .path = "/api/v1/gates",
+       .roles = {Role::kSecurityAdmin, Role::kAuditor},
+       .summary = "The gates, with their connection and policy state",
+       .response_schema = "GateList",
+       .handler = [&api, &gates](const ApiRequest&) -> Result<ApiResponse> {
+         ASSIGN_OR_RETURN(std::vector<GateRecord> list, gates.gates.List(api.organisation));
+         const GateHubStats stats = gates.hub.Stats();
+         json out = json::array();
+         for (const GateRecord& g : list) out.push_back(GateToJson(g, stats));
+         return JsonResponse({{"gates", out}, {"published_version", stats.published_version}});
+       }});
 
-  router.Add({.method = "POST",
-              .path = "/api/v1/gates",
-              .roles = {Role::kSecurityAdmin},
-              .summary = "Create a gate and its one-time registration token (shown once)",
-              .request_schema = "NewGate",
-              .response_schema = "GateToken",
-              .success_status = 201,
-              .handler = [&api, &gates](const ApiRequest& r) -> Result<ApiResponse> {
-                RETURN_IF_ERROR(OnlyFields(r.body, {"name"}));
-                ASSIGN_OR_RETURN(std::string name, StringField(r.body, "name"));
-                ASSIGN_OR_RETURN(NewGate created, gates.gates.CreateGate(api.organisation, name));
-                RETURN_IF_ERROR(AppendApiAdminRecord(api.audit_log, api.clock, r.session->login,
-                                                     "gate-created",
-                                                     "gate/" + std::to_string(created.gate.id))
-                                    .status());
-                return JsonResponse(
-                    {{"gate", created.gate.id}, {"name", created.gate.name},
-                     {"token", created.token}},
-                    201);
-              }});
+  router.Add(
+      {.method = "POST",
+       .path = "/api/v1/gates",
+       .roles = {Role::kSecurityAdmin},
+       .summary = "Create a gate and its one-time registration token (shown once)",
+       .request_schema = "NewGate",
+       .response_schema = "GateToken",
+       .success_status = 201,
+       .handler = [&api, &gates](const ApiRequest& r) -> Result<ApiResponse> {
+         RETURN_IF_ERROR(OnlyFields(r.body, {"name"}));
+         ASSIGN_OR_RETURN(std::string name, StringField(r.body, "name"));
+         ASSIGN_OR_RETURN(NewGate created, gates.gates.CreateGate(api.organisation, name));
+         RETURN_IF_ERROR(AppendApiAdminRecord(api.audit_log, api.clock, r.session->login,
+                                              "gate-created",
+                                              "gate/" + std::to_string(created.gate.id))
+                             .status());
+         return JsonResponse(
+             {{"gate", created.gate.id}, {"name", created.gate.name}, {"token", created.token}},
+             201);
+       }});
 
   router.Add({.method = "POST",
               .path = "/api/v1/gates/{gate_id}/revoke",
@@ -184,8 +184,9 @@ void AddGateRoutes(ApiRouter& router, ApiContext& api, GateRoutesContext& gates)
          for (const site::Door& d : doors) {
            if (d.gate == gate.id) door_ids.push_back(d.model.id);
          }
-         RETURN_IF_ERROR(AppendApiAdminRecord(api.audit_log, api.clock, "gate/" + std::to_string(gate.id),
-                                              "gate-registered", "gate/" + std::to_string(gate.id))
+         RETURN_IF_ERROR(AppendApiAdminRecord(api.audit_log, api.clock,
+                                              "gate/" + std::to_string(gate.id), "gate-registered",
+                                              "gate/" + std::to_string(gate.id))
                              .status());
          spdlog::info("gate {} ({}) registered", gate.id, gate.name);
          return JsonResponse({{"gate", gate.id},

@@ -349,8 +349,8 @@ ResponseApdu BadgeApplet::ExternalAuthenticate(const CommandApdu& c) {
   // ID_PICC: Comp of the chip's PACE ephemeral key after PACE (TR-03110-2 §3.3); without PACE,
   // Comp of the batch CA key the chip has just proven it holds (docs/decisions/
   // badge-eac-sequence.md, "ID_PICC without PACE").
-  const ByteView id_source = chip_first_ ? ByteView(profile_.ca_public_point)
-                                         : ByteView(eac_->pace_ephemeral_public());
+  const ByteView id_source =
+      chip_first_ ? ByteView(profile_.ca_public_point) : ByteView(eac_->pace_ephemeral_public());
   const Bytes id_picc = badge::CompressedPoint(id_source);
   const Bytes message =
       badge::TerminalAuthenticationMessage(id_picc, challenge_, terminal_comp_ephemeral_);

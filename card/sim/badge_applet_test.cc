@@ -262,9 +262,10 @@ TEST_F(BadgeAppletTest, CardSideStatusWordsInTheCardOnlyOrder) {
                    .data = card::EncodeTlv(0x83, ToBytes(org_a_->cvca.chr()))}),
             0x6982);
   EXPECT_EQ(plain({.cla = 0, .ins = 0x84, .p1 = 0, .p2 = 0, .ne = 8}), 0x6985);
-  EXPECT_EQ(plain({.cla = 0, .ins = 0x86, .p1 = 0, .p2 = 0, .data = card::EncodeTlv(0x7C, {}),
-                   .ne = 256}),
-            0x6985);
+  EXPECT_EQ(
+      plain(
+          {.cla = 0, .ins = 0x86, .p1 = 0, .p2 = 0, .data = card::EncodeTlv(0x7C, {}), .ne = 256}),
+      0x6985);
   EXPECT_EQ(plain({.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ri_oid}), 0x6982);
   // MSE:SET AT (CA) twice in plain: the second is out of order.
   EXPECT_EQ(plain({.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ca_oid}), 0x9000);
@@ -293,9 +294,9 @@ TEST_F(BadgeAppletTest, CardSideStatusWordsInTheCardOnlyOrder) {
               0x9000);
     Bytes pso = cert->body_der();
     Append(pso, card::EncodeTlv(0x5F37, cert->signature()));
-    ASSERT_EQ(SendProtected(channel, sm,
-                            {.cla = 0, .ins = 0x2A, .p1 = 0x00, .p2 = 0xBE, .data = pso}),
-              0x9000);
+    ASSERT_EQ(
+        SendProtected(channel, sm, {.cla = 0, .ins = 0x2A, .p1 = 0x00, .p2 = 0xBE, .data = pso}),
+        0x9000);
   }
   EXPECT_EQ(
       SendProtected(channel, sm, {.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ri_oid}),
@@ -319,18 +320,17 @@ TEST_F(BadgeAppletTest, CardSideStatusWordsInTheCardOnlyOrder) {
   const ResponseApdu challenge = sm.UnwrapResponse(wrapped_challenge).value();
   ASSERT_EQ(challenge.data.size(), 8u);
   const Bytes wrong_id(badge::kFieldSize, 0x5A);
-  const Bytes signature =
-      badge::SignPlain(org_a_->terminal_key.private_pkcs8,
-                       badge::TerminalAuthenticationMessage(wrong_id, challenge.data,
-                                                            ca.comp_ephemeral))
-          .value();
-  EXPECT_EQ(SendProtected(channel, sm,
-                          {.cla = 0, .ins = 0x82, .p1 = 0, .p2 = 0, .data = signature}),
-            0x6300);
+  const Bytes signature = badge::SignPlain(org_a_->terminal_key.private_pkcs8,
+                                           badge::TerminalAuthenticationMessage(
+                                               wrong_id, challenge.data, ca.comp_ephemeral))
+                              .value();
+  EXPECT_EQ(
+      SendProtected(channel, sm, {.cla = 0, .ins = 0x82, .p1 = 0, .p2 = 0, .data = signature}),
+      0x6300);
   // One signature per challenge: EXTERNAL AUTHENTICATE again is out of order.
-  EXPECT_EQ(SendProtected(channel, sm,
-                          {.cla = 0, .ins = 0x82, .p1 = 0, .p2 = 0, .data = signature}),
-            0x6985);
+  EXPECT_EQ(
+      SendProtected(channel, sm, {.cla = 0, .ins = 0x82, .p1 = 0, .p2 = 0, .data = signature}),
+      0x6985);
   EXPECT_EQ(
       SendProtected(channel, sm, {.cla = 0, .ins = 0x22, .p1 = 0x41, .p2 = 0xA4, .data = ri_oid}),
       0x6982);
@@ -633,7 +633,6 @@ TEST_F(BadgeAppletTest, MseSetAtForThePinReportsTheTriesLeft) {
   EXPECT_FALSE(Read(*applet, credentials, "000000", PacePassword::kPin).ok());
   EXPECT_EQ(set_at_pin(), 0x6983);
 }
-
 
 TEST_F(BadgeAppletTest, CardSideStatusWordsAfterPace) {
   auto applet = NewApplet();

@@ -58,9 +58,10 @@ Status GateCreate(const GateAdminOptions& o) {
   std::printf("gate created:        %u (%s)\n", created.gate.id, created.gate.name.c_str());
   std::printf("registration token:  %s\n", created.token.c_str());
   std::printf("server CA:           %s\n", site->tls_path(server::kCaCertFile).c_str());
-  std::printf("next:                assign the gate to its door, then on the gate run\n"
-              "                     sekisho gate register --server HOST:PORT --ca server-ca.pem "
-              "--token-fd 0 --dir GATE_DIR\n");
+  std::printf(
+      "next:                assign the gate to its door, then on the gate run\n"
+      "                     sekisho gate register --server HOST:PORT --ca server-ca.pem "
+      "--token-fd 0 --dir GATE_DIR\n");
   return OkStatus();
 }
 
@@ -89,9 +90,10 @@ Status GateRevoke(const GateAdminOptions& o) {
   RETURN_IF_ERROR(server::AppendApiAdminRecord(site->audit_log(), clock, o.data.actor,
                                                "gate-revoked", "gate/" + std::to_string(o.gate))
                       .status());
-  std::printf("gate revoked:        %u (%s); its certificate is refused from its next "
-              "connection (the console's revoke also cuts a running connection)\n",
-              o.gate, gate.name.c_str());
+  std::printf(
+      "gate revoked:        %u (%s); its certificate is refused from its next "
+      "connection (the console's revoke also cuts a running connection)\n",
+      o.gate, gate.name.c_str());
   return OkStatus();
 }
 
@@ -124,12 +126,12 @@ Status GateRegister(const RegisterOptions& o) {
   OsRandom random;
   ASSIGN_OR_RETURN(
       gate::GateConfig config,
-      gate::RegisterGate({.host = host_port.first,
-                          .port = host_port.second,
-                          .server_ca_file = o.ca,
-                          .token = std::string(reinterpret_cast<const char*>(token.view().data()),
-                                               token.size())},
-                         o.dir, random));
+      gate::RegisterGate(
+          {.host = host_port.first,
+           .port = host_port.second,
+           .server_ca_file = o.ca,
+           .token = std::string(reinterpret_cast<const char*>(token.view().data()), token.size())},
+          o.dir, random));
   std::printf("gate registered:     %u (%s)\n", config.gate, config.name.c_str());
   std::printf("doors:               %zu\n", config.doors.size());
   std::printf("next:                sekisho gate run --dir %s --reader NAME\n", o.dir.c_str());
@@ -277,16 +279,15 @@ Status GateRun(const RunOptions& o) {
   }
   ASSIGN_OR_RETURN(
       std::unique_ptr<gate::GateDaemon> daemon,
-      gate::GateDaemon::Open(o.dir, *reader, keypad, door, clock, random,
-                             {.door = o.door, .badge_holder = badge_holder},
-                             [](const gate::Event& e) {
-                               std::printf("door %u: %s\n", e.door,
-                                           std::string(policy::ReasonName(
-                                                           e.reason.value_or(
-                                                               policy::Reason::kInternalError)))
-                                               .c_str());
-                               std::fflush(stdout);
-                             }));
+      gate::GateDaemon::Open(
+          o.dir, *reader, keypad, door, clock, random,
+          {.door = o.door, .badge_holder = badge_holder}, [](const gate::Event& e) {
+            std::printf(
+                "door %u: %s\n", e.door,
+                std::string(policy::ReasonName(e.reason.value_or(policy::Reason::kInternalError)))
+                    .c_str());
+            std::fflush(stdout);
+          }));
   std::printf("gate %u running at door %u, reader %s  (Ctrl-C stops)\n", daemon->config().gate,
               daemon->door(), o.reader.c_str());
   std::fflush(stdout);
@@ -310,7 +311,8 @@ Status GateRun(const RunOptions& o) {
 }  // namespace
 
 void RegisterGateCommands(CLI::App& app, Action& action) {
-  CLI::App* gate = app.add_subcommand("gate", "Gates (door controllers): administer, register, run");
+  CLI::App* gate =
+      app.add_subcommand("gate", "Gates (door controllers): administer, register, run");
   gate->require_subcommand(1);
 
   auto create = std::make_shared<GateAdminOptions>();

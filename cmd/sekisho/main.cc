@@ -1,7 +1,6 @@
 // sekisho: the one command-line entry point. Subcommands live in *_commands.cc; this file only
 // parses, sets up logging and maps the outcome to a documented exit code (docs/cli.md).
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <optional>
 #include <string>

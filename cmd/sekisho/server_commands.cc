@@ -76,8 +76,9 @@ Status UserAdd(const UserAddOptions& o) {
     ASSIGN_OR_RETURN(store::Staff staff, s.registry->FindStaffByNumber(s.org.id, *o.staff_number));
     user.staff = staff.id;
   }
-  ASSIGN_OR_RETURN(SecretBytes password,
-                   ObtainPin(o.password_fd, "Password for " + o.login + " (12 characters or more): "));
+  ASSIGN_OR_RETURN(
+      SecretBytes password,
+      ObtainPin(o.password_fd, "Password for " + o.login + " (12 characters or more): "));
   const std::string_view text(reinterpret_cast<const char*>(password.view().data()),
                               password.size());
   ASSIGN_OR_RETURN(server::User created, site->users().CreateUser(user, text));
@@ -100,8 +101,9 @@ void RegisterServerCommands(CLI::App& app, Action& action) {
   s->add_option("--port", serve->port, "Port (0: any free port)")->capture_default_str();
   s->add_flag("--plain-http", serve->plain_http,
               "Plain HTTP instead of TLS, on a loopback address only (gates cannot connect)");
-  s->add_option("--threads", serve->threads, "I/O threads")->capture_default_str()->check(
-      CLI::Range(1, 64));
+  s->add_option("--threads", serve->threads, "I/O threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   s->add_option("--badge-terminal-days", serve->badge_terminal_days,
                 "Days the badge terminal certificates issued to gates are valid (gates renew "
                 "them when half is left)")
@@ -114,7 +116,8 @@ void RegisterServerCommands(CLI::App& app, Action& action) {
   CLI::App* user = app.add_subcommand("user", "Accounts of the console and the REST API");
   user->require_subcommand(1);
   auto add = std::make_shared<UserAddOptions>();
-  CLI::App* a = user->add_subcommand("add", "Add an account (the password is read, never an argument)");
+  CLI::App* a =
+      user->add_subcommand("add", "Add an account (the password is read, never an argument)");
   AddDataOptions(a, add->data);
   a->add_option("--login", add->login, "Login name")->required();
   a->add_option("--role", add->role, "security_admin, hr, auditor or staff")->required();

@@ -116,14 +116,14 @@ Status StaffShow(const StaffShowOptions& o) {
     std::printf("credentials: none (enrol with `sekisho enrol --staff %s`)\n",
                 staff->staff_number.c_str());
   for (const store::Credential& c : credentials) {
-    std::printf(
-        "credential:  %s  %s  %s%s%s\n             %s valid until %s; enrolled %s by %s\n",
-        identity::DisplayPseudonym(c.pseudonym).c_str(),
-        std::string(store::CredentialKindName(c.kind)).c_str(),
-        std::string(store::CredentialStatusName(c.status)).c_str(),
-        c.status_reason.empty() ? "" : " - ", c.status_reason.c_str(),
-        c.kind == store::CredentialKind::kJpki ? "certificate" : "badge",
-        FormatDate(c.not_after).c_str(), FormatTime(c.enrolled_at).c_str(), c.enrolled_by.c_str());
+    std::printf("credential:  %s  %s  %s%s%s\n             %s valid until %s; enrolled %s by %s\n",
+                identity::DisplayPseudonym(c.pseudonym).c_str(),
+                std::string(store::CredentialKindName(c.kind)).c_str(),
+                std::string(store::CredentialStatusName(c.status)).c_str(),
+                c.status_reason.empty() ? "" : " - ", c.status_reason.c_str(),
+                c.kind == store::CredentialKind::kJpki ? "certificate" : "badge",
+                FormatDate(c.not_after).c_str(), FormatTime(c.enrolled_at).c_str(),
+                c.enrolled_by.c_str());
   }
   return OkStatus();
 }
