@@ -303,18 +303,19 @@ struct PlainChipAuthentication {
   SmKeys keys;
 };
 
-// SELECT, then Chip Authentication v2 in plain (the EAC1 order of TR-03110-1 with the commands of
-// TR-03110-3 App. B.4). EF.CardAccess is the same on every badge, so the gate sets OpenPACE up
-// from its own copy instead of reading it; the chip's static key is one of the trusted batch
-// keys, the one whose token verifies, so EF.CardSecurity is not read either. Sets `untrusted`
-// when the token verifies under none of them.
+// SELECT (unless the caller made it), then Chip Authentication v2 in plain (the EAC1 order of
+// TR-03110-1 with the commands of TR-03110-3 App. B.4). EF.CardAccess is the same on every badge,
+// so the gate sets OpenPACE up from its own copy instead of reading it; the chip's static key is
+// one of the trusted batch keys, the one whose token verifies, so EF.CardSecurity is not read
+// either. Sets `untrusted` when the token verifies under none of them.
 Result<PlainChipAuthentication> AuthenticateChipInPlain(Run& run,
                                                         const TerminalCredentials& credentials,
+                                                        AppletSelection selection,
                                                         bool& untrusted) {
   if (credentials.trusted_chip_keys.empty()) {
     return run.Error(StatusCode::kInvalidArgument, "no trusted batch chip-authentication key");
   }
-  RETURN_IF_ERROR(SelectBadge(run));
+  if (selection == AppletSelection::kSelect) RETURN_IF_ERROR(SelectBadge(run));
   run.set_step(BadgeStep::kChipAuthentication);
   PlainChipAuthentication ca;
   auto eac = EacTerminal::Create(EncodeCardAccess());
@@ -346,10 +347,11 @@ Result<PlainChipAuthentication> AuthenticateChipInPlain(Run& run,
 Status BadgeTerminal::CheckChip() {
   chip_key_untrusted_ = false;
   Run run(channel_, transcript_);
-  return AuthenticateChipInPlain(run, credentials_, chip_key_untrusted_).status();
+  return AuthenticateChipInPlain(run, credentials_, AppletSelection::kSelect, chip_key_untrusted_)
+      .status();
 }
 
-Result<Bytes> BadgeTerminal::ReadIdentifierWithoutPassword() {
+Result<Bytes> BadgeTerminal::ReadIdentifierWithoutPassword(AppletSelection selection) {
   chip_key_untrusted_ = false;
   Run run(channel_, transcript_);
   run.set_step(BadgeStep::kTerminalAuthentication);
@@ -357,7 +359,7 @@ Result<Bytes> BadgeTerminal::ReadIdentifierWithoutPassword() {
   ASSIGN_OR_RETURN(const PreparedCredentials* certificates,
                    ResolveCredentials(run, credentials_, prepared_, storage));
   ASSIGN_OR_RETURN(PlainChipAuthentication ca,
-                   AuthenticateChipInPlain(run, credentials_, chip_key_untrusted_));
+                   AuthenticateChipInPlain(run, credentials_, selection, chip_key_untrusted_));
   auto ca_sm = SmSession::Create(std::move(ca.keys));
   if (!ca_sm.ok()) return InStep(run, ca_sm.status(), StatusCode::kInternal);
   run.StartSecureMessaging(std::move(ca_sm).value());

@@ -69,6 +69,15 @@ class PreparedCredentials {
 // The RI identifier's size (SHA-256).
 inline constexpr std::size_t kRestrictedIdentifierSize = 32;
 
+// Whether a sequence starts with its own SELECT of the badge applet.
+enum class AppletSelection {
+  kSelect,
+  // The caller has just selected the badge applet on this channel (9000) and sent nothing since:
+  // the sequence starts with the command after the SELECT (a door's router, which sends the
+  // SELECT to tell a badge from a My Number Card, gate/authenticator_router.h).
+  kAlreadySelected,
+};
+
 class BadgeTerminal {
  public:
   // The channel and credentials must outlive the terminal.
@@ -79,8 +88,9 @@ class BadgeTerminal {
   // Restricted Identification under CA's secure messaging (the EAC1 order with the version 2
   // commands; docs/decisions/badge-eac-sequence.md). Returns the 32-byte sector-specific
   // identifier. Errors as ReadIdentifier's; kUnauthenticated also when the chip's token verifies
-  // under no trusted batch key, kInvalidArgument when there is none.
-  Result<Bytes> ReadIdentifierWithoutPassword();
+  // under no trusted batch key, kInvalidArgument when there is none. With kAlreadySelected the
+  // SELECT is not sent again.
+  Result<Bytes> ReadIdentifierWithoutPassword(AppletSelection selection = AppletSelection::kSelect);
 
   // SELECT and Chip Authentication in plain, nothing else: whether the chip is of a trusted
   // batch, before any password or anything of the terminal is sent. OK when its token verifies

@@ -6,27 +6,39 @@
 #include "card/command_apdu.h"
 #include "card/status_word.h"
 #include "card/transceive.h"
-#include "gate/badge_authenticator.h"
 
 namespace sekisho::gate {
 
-Result<CardRoute> AuthenticatorRouter::Route(card::CardChannel& channel) {
-  return RouteCard(channel, badge_ != nullptr || (holder_ != nullptr && holder_->Current()));
-}
+namespace {
 
-Result<CardRoute> AuthenticatorRouter::RouteCard(card::CardChannel& channel, bool badges) {
-  if (!badges) return CardRoute::kJpki;
-  ASSIGN_OR_RETURN(std::unique_ptr<card::ApduFirewall> firewall,
-                   card::ApduFirewall::Create(channel, SharedBadgeGatePolicy()));
+// The badge SELECT and the firewall it went through, which the badge authenticator continues
+// with: the firewall knows the badge applet is selected.
+struct BadgeSelect {
+  std::unique_ptr<card::ApduFirewall> firewall;
+  bool answered = false;  // 9000
+};
+
+Result<BadgeSelect> SelectBadge(card::CardChannel& channel) {
+  BadgeSelect out;
+  ASSIGN_OR_RETURN(out.firewall, card::ApduFirewall::Create(channel, SharedBadgeGatePolicy()));
   // SELECT by AID, no response data (ISO/IEC 7816-4:2020 §11.2.2).
   ASSIGN_OR_RETURN(card::ResponseApdu selected,
-                   card::Transceive(*firewall, {.cla = 0x00,
-                                                .ins = badge::kInsSelect,
-                                                .p1 = 0x04,
-                                                .p2 = 0x0C,
-                                                .data = Bytes(badge::kBadgeAid.begin(),
-                                                              badge::kBadgeAid.end())}));
-  return selected.ok() ? CardRoute::kBadge : CardRoute::kJpki;
+                   card::Transceive(*out.firewall, {.cla = 0x00,
+                                                    .ins = badge::kInsSelect,
+                                                    .p1 = 0x04,
+                                                    .p2 = 0x0C,
+                                                    .data = Bytes(badge::kBadgeAid.begin(),
+                                                                  badge::kBadgeAid.end())}));
+  out.answered = selected.ok();
+  return out;
+}
+
+}  // namespace
+
+Result<CardRoute> AuthenticatorRouter::Route(card::CardChannel& channel) {
+  if (badge_ == nullptr && (holder_ == nullptr || !holder_->Current())) return CardRoute::kJpki;
+  ASSIGN_OR_RETURN(const BadgeSelect select, SelectBadge(channel));
+  return select.answered ? CardRoute::kBadge : CardRoute::kJpki;
 }
 
 AuthenticationOutcome AuthenticatorRouter::Authenticate(card::CardChannel& channel,
@@ -34,14 +46,16 @@ AuthenticationOutcome AuthenticatorRouter::Authenticate(card::CardChannel& chann
   // One set of credentials for the whole tap, whatever a renewal swaps in meanwhile.
   const std::shared_ptr<const HeldBadgeCredentials> held =
       holder_ != nullptr ? holder_->Current() : nullptr;
-  auto route = RouteCard(channel, badge_ != nullptr || held != nullptr);
-  if (!route.ok()) {
+  if (badge_ == nullptr && held == nullptr) return jpki_.Authenticate(channel, required);
+  auto select = SelectBadge(channel);
+  if (!select.ok()) {
     return AuthenticationOutcome::Failure(policy::Reason::kCardError,
-                                          route.status().WithContext("looking for a badge"));
+                                          select.status().WithContext("looking for a badge"));
   }
-  if (*route == CardRoute::kJpki) return jpki_.Authenticate(channel, required);
-  AuthenticationOutcome badge = held != nullptr ? AuthenticateBadge(held, channel, required)
-                                                : badge_->Authenticate(channel, required);
+  if (!select->answered) return jpki_.Authenticate(channel, required);
+  card::ApduFirewall& firewall = *select->firewall;
+  AuthenticationOutcome badge = held != nullptr ? AuthenticateBadge(held, firewall, required)
+                                                : badge_->AuthenticateSelected(firewall, required);
   if (badge.ok() || !badge.not_ours) return badge;
   // A badge of another organisation's batch, found out before any PIN was asked: the card may
   // be a My Number Card with that badge in its free area, enrolled here by JPKI. A card that has
@@ -52,7 +66,7 @@ AuthenticationOutcome AuthenticatorRouter::Authenticate(card::CardChannel& chann
 }
 
 AuthenticationOutcome AuthenticatorRouter::AuthenticateBadge(
-    const std::shared_ptr<const HeldBadgeCredentials>& set, card::CardChannel& channel,
+    const std::shared_ptr<const HeldBadgeCredentials>& set, card::ApduFirewall& firewall,
     policy::Assurance required) {
   const HeldBadgeCredentials& held = *set;
   if (held.not_after && *held.not_after <= clock_->Now()) {
@@ -73,7 +87,7 @@ AuthenticationOutcome AuthenticatorRouter::AuthenticateBadge(
     built_ = std::move(*badge);
     built_for_ = set;
   }
-  return built_->Authenticate(channel, required);
+  return built_->AuthenticateSelected(firewall, required);
 }
 
 }  // namespace sekisho::gate

@@ -7,8 +7,10 @@
 
 #include "base/clock.h"
 #include "base/result.h"
+#include "card/apdu_firewall.h"
 #include "card/card_channel.h"
 #include "gate/authenticator.h"
+#include "gate/badge_authenticator.h"
 #include "gate/badge_credentials_holder.h"
 #include "gate/keypad.h"
 #include "identity/org_key.h"
@@ -22,9 +24,10 @@ enum class CardRoute { kJpki, kBadge };
 //
 // Rule: when the gate has badge credentials (`badge` is not null) and the card answers SELECT of
 // the badge AID (badge/badge_ids.h, sent through the APDU firewall with badge::BadgeGatePolicy())
-// with 9000, the badge authenticator runs; otherwise JPKI. So a My Number Card with the badge in
-// its free area is read as a badge, PIN-less where the door requires only the card; without badge
-// credentials the gate sends the card nothing but JPKI's commands. A badge the badge
+// with 9000, the badge authenticator runs from there (BadgeAuthenticator::AuthenticateSelected:
+// at card-only doors it does not SELECT again); otherwise JPKI. So a My Number Card with the badge
+// in its free area is read as a badge, PIN-less where the door requires only the card; without
+// badge credentials the gate sends the card nothing but JPKI's commands. A badge the badge
 // authenticator finds to be none of this organisation's before asking for anything
 // (AuthenticationOutcome::not_ours: another organisation's batch at a card-only door) is then
 // read by JPKI, so a My Number Card carrying another organisation's free-area badge still opens
@@ -32,7 +35,8 @@ enum class CardRoute { kJpki, kBadge };
 class AuthenticatorRouter final : public Authenticator {
  public:
   // `badge` may be null: the gate has no badge credentials.
-  AuthenticatorRouter(Authenticator& jpki, Authenticator* badge) : jpki_(jpki), badge_(badge) {}
+  AuthenticatorRouter(Authenticator& jpki, BadgeAuthenticator* badge)
+      : jpki_(jpki), badge_(badge) {}
 
   // Badge credentials that change while the gate runs: each tap takes the set `holder` holds at
   // that moment (none: JPKI only) and reads a badge with a BadgeAuthenticator over that set, the
@@ -58,13 +62,12 @@ class AuthenticatorRouter final : public Authenticator {
                                      policy::Assurance required) override;
 
  private:
-  // Route() for a gate that reads badges (`badges`) or not.
-  static Result<CardRoute> RouteCard(card::CardChannel& channel, bool badges);
+  // The held set's badge authenticator, continuing through `firewall` after the badge SELECT.
   AuthenticationOutcome AuthenticateBadge(const std::shared_ptr<const HeldBadgeCredentials>& set,
-                                          card::CardChannel& channel, policy::Assurance required);
+                                          card::ApduFirewall& firewall, policy::Assurance required);
 
   Authenticator& jpki_;
-  Authenticator* const badge_;
+  BadgeAuthenticator* const badge_;
   // Set by the holder's constructor only.
   const BadgeCredentialsHolder* const holder_ = nullptr;
   const identity::OrgKey* const k_org_ = nullptr;
@@ -73,7 +76,7 @@ class AuthenticatorRouter final : public Authenticator {
   // The badge authenticator built for the last set used (it refers to that set's credentials,
   // which built_for_ keeps alive), so what depends only on the set is not redone at each tap.
   std::shared_ptr<const HeldBadgeCredentials> built_for_;
-  std::unique_ptr<Authenticator> built_;
+  std::unique_ptr<BadgeAuthenticator> built_;
 };
 
 }  // namespace sekisho::gate

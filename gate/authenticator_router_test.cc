@@ -267,6 +267,26 @@ TEST_F(AuthenticatorRouterTest, TheBadgeSelectGoesThroughTheFirewallOnce) {
   EXPECT_TRUE(SelectsTheBadge(recorder.commands[0]));
 }
 
+// At a card-only door the card sees the decision record's 12 commands and no more: the router's
+// SELECT is the sequence's (docs/decisions/badge-eac-sequence.md, docs/performance.md).
+TEST_F(AuthenticatorRouterTest, ACardOnlyDoorSelectsTheBadgeOnce) {
+  auto applet = card::sim::BadgeApplet::Create(BadgeProfile(), clock_, card_random_).value();
+  card::sim::SimChannel derived(*applet);
+  auto free_area = FreeAreaCard();
+  card::sim::SimChannel national(*free_area);
+  for (card::CardChannel* card : {static_cast<card::CardChannel*>(&derived),
+                                  static_cast<card::CardChannel*>(&national)}) {
+    Recorder recorder(*card);
+    const AuthenticationOutcome outcome = router_.Authenticate(recorder, Assurance::kCard);
+    ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
+    EXPECT_EQ(recorder.commands.size(), 12u);
+    EXPECT_EQ(std::count_if(recorder.commands.begin(), recorder.commands.end(), SelectsTheBadge),
+              1);
+    ASSERT_FALSE(recorder.commands.empty());
+    EXPECT_TRUE(SelectsTheBadge(recorder.commands.front()));
+  }
+}
+
 TEST_F(AuthenticatorRouterTest, CardRemovedBeforeTheChoiceIsACardError) {
   auto card = FreeAreaCard();
   card::sim::SimChannel sim(*card);

@@ -178,7 +178,18 @@ AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channe
   // path, nothing else.
   auto firewall = card::ApduFirewall::Create(channel, SharedBadgeGatePolicy());
   if (!firewall.ok()) return Fail(Reason::kInternalError, firewall.status(), "APDU firewall");
-  PaceTap tap(**firewall);
+  return AuthenticateFrom(**firewall, required, badge::AppletSelection::kSelect);
+}
+
+AuthenticationOutcome BadgeAuthenticator::AuthenticateSelected(card::ApduFirewall& firewall,
+                                                               policy::Assurance required) {
+  return AuthenticateFrom(firewall, required, badge::AppletSelection::kAlreadySelected);
+}
+
+AuthenticationOutcome BadgeAuthenticator::AuthenticateFrom(card::ApduFirewall& firewall,
+                                                           policy::Assurance required,
+                                                           badge::AppletSelection selection) {
+  PaceTap tap(firewall);
 
   badge::PacePassword kind = badge::PacePassword::kCan;
   SecretBytes pin;
@@ -194,7 +205,7 @@ AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channe
     if (*my_number_card) {
       badge::BadgeTerminal probe(tap, credentials_);
       if (Status chip = probe.CheckChip(); !chip.ok()) {
-        if ((*firewall)->stats().refused > 0) return Fail(Reason::kCardError, chip, "badge");
+        if (firewall.stats().refused > 0) return Fail(Reason::kCardError, chip, "badge");
         AuthenticationOutcome failed = Fail(ReasonForTerminal(chip.code()), chip, "badge");
         failed.not_ours = probe.chip_key_untrusted();
         return failed;
@@ -206,7 +217,7 @@ AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channe
     // 1. PIN safety before the holder is asked (DESIGN.md P6).
     auto state = ProbeBadgePin(tap);
     if (!state.ok()) {
-      if ((*firewall)->stats().refused > 0) {
+      if (firewall.stats().refused > 0) {
         return Fail(Reason::kCardError, state.status(), "badge PIN's retry counter");
       }
       return Fail(ReasonForTerminal(state.status().code()), state.status(),
@@ -259,12 +270,17 @@ AuthenticationOutcome BadgeAuthenticator::Authenticate(card::CardChannel& channe
     if (prepared.ok()) prepared_.emplace(std::move(prepared).value());
   }
   if (prepared_) terminal.set_prepared(&*prepared_);
-  auto identifier = kind == badge::PacePassword::kPin ? terminal.ReadIdentifier(pin, kind)
-                                                      : terminal.ReadIdentifierWithoutPassword();
+  // At card+PIN doors the steps above selected other applications since the caller's SELECT.
+  auto identifier =
+      kind == badge::PacePassword::kPin
+          ? terminal.ReadIdentifier(pin, kind)
+          : terminal.ReadIdentifierWithoutPassword(required == policy::Assurance::kCardAndPin
+                                                       ? badge::AppletSelection::kSelect
+                                                       : selection);
   pin.Wipe();
   if (!identifier.ok()) {
     const Status& status = identifier.status();
-    if ((*firewall)->stats().refused > 0) return Fail(Reason::kCardError, status, "badge");
+    if (firewall.stats().refused > 0) return Fail(Reason::kCardError, status, "badge");
     if (kind == badge::PacePassword::kPin) {
       if (tap.set_at_sw() == ToU16(card::StatusWord::kAuthenticationMethodBlocked)) {
         return Fail(Reason::kPinRefused, BadgePinBlockedError(), "badge PIN");

@@ -72,10 +72,21 @@ class BadgeAuthenticator final : public Authenticator {
   AuthenticationOutcome Authenticate(card::CardChannel& channel,
                                      policy::Assurance required) override;
 
+  // Authenticate() continued through `firewall` (built with SharedBadgeGatePolicy()), through
+  // which the caller has just selected the badge applet (9000) and sent nothing since
+  // (AuthenticatorRouter): at card-only doors the sequence does not SELECT the applet again, so
+  // the card sees the 12 commands of docs/decisions/badge-eac-sequence.md and nothing more. At
+  // card+PIN doors it is Authenticate(), which starts with other SELECTs.
+  AuthenticationOutcome AuthenticateSelected(card::ApduFirewall& firewall,
+                                             policy::Assurance required);
+
  private:
   BadgeAuthenticator(const badge::TerminalCredentials& credentials, const identity::OrgKey& k_org,
                      Keypad& keypad)
       : credentials_(credentials), k_org_(k_org), keypad_(keypad) {}
+
+  AuthenticationOutcome AuthenticateFrom(card::ApduFirewall& firewall, policy::Assurance required,
+                                         badge::AppletSelection selection);
 
   const badge::TerminalCredentials& credentials_;
   const identity::OrgKey& k_org_;
