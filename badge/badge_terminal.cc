@@ -148,14 +148,10 @@ std::string_view BadgeStepName(BadgeStep step) {
   switch (step) {
     case BadgeStep::kSelect:
       return "select badge applet";
-    case BadgeStep::kReadCardAccess:
-      return "read EF.CardAccess";
     case BadgeStep::kPace:
       return "PACE";
     case BadgeStep::kTerminalAuthentication:
       return "terminal authentication";
-    case BadgeStep::kReadCardSecurity:
-      return "read EF.CardSecurity";
     case BadgeStep::kChipAuthentication:
       return "chip authentication";
     case BadgeStep::kRestrictedIdentification:
@@ -295,6 +291,32 @@ Result<Bytes> RestrictedIdentification(Run& run, const TerminalCredentials& cred
 
 namespace {
 
+// The trusted batch key a chip proved it holds, and CA's session keys.
+struct TrustedChip {
+  const Bytes* key = nullptr;
+  SmKeys keys;
+};
+
+// Completes Chip Authentication (the chip's nonce and token in `answer`) with the trusted batch
+// key under which the token verifies. Every badge of a batch holds the same key, so the gate
+// knows it beforehand and EF.CardSecurity is not read: the token picks the key. Sets `untrusted`
+// and returns kUnauthenticated when it verifies under none of them.
+Result<TrustedChip> FinishWithTrustedKey(Run& run, EacTerminal& eac,
+                                         const TerminalCredentials& credentials,
+                                         const std::pair<Bytes, Bytes>& answer, bool& untrusted) {
+  for (const Bytes& candidate : credentials.trusted_chip_keys) {
+    auto keys = eac.CaFinish(candidate, answer.first, answer.second);
+    if (keys.ok()) return TrustedChip{.key = &candidate, .keys = std::move(keys).value()};
+    if (keys.status().code() != StatusCode::kUnauthenticated) {
+      return InStep(run, keys.status(), StatusCode::kInvalidArgument);
+    }
+  }
+  untrusted = true;
+  return run.Error(StatusCode::kUnauthenticated,
+                   "Chip Authentication token verifies under no trusted batch key (not a "
+                   "genuine badge)");
+}
+
 // What Chip Authentication in plain established.
 struct PlainChipAuthentication {
   std::unique_ptr<EacTerminal> eac;
@@ -325,21 +347,11 @@ Result<PlainChipAuthentication> AuthenticateChipInPlain(Run& run,
   if (!ephemeral.ok()) return InStep(run, ephemeral.status());
   ca.ephemeral = std::move(ephemeral).value();
   ASSIGN_OR_RETURN(auto answer, ChipAuthenticationExchange(run, ca.ephemeral));
-  for (const Bytes& candidate : credentials.trusted_chip_keys) {
-    auto keys = ca.eac->CaFinish(candidate, answer.first, answer.second);
-    if (keys.ok()) {
-      ca.chip_key = &candidate;
-      ca.keys = std::move(keys).value();
-      return ca;
-    }
-    if (keys.status().code() != StatusCode::kUnauthenticated) {
-      return InStep(run, keys.status(), StatusCode::kInvalidArgument);
-    }
-  }
-  untrusted = true;
-  return run.Error(StatusCode::kUnauthenticated,
-                   "Chip Authentication token verifies under no trusted batch key (not a "
-                   "genuine badge)");
+  ASSIGN_OR_RETURN(TrustedChip chip,
+                   FinishWithTrustedKey(run, *ca.eac, credentials, answer, untrusted));
+  ca.chip_key = chip.key;
+  ca.keys = std::move(chip.keys);
+  return ca;
 }
 
 }  // namespace
@@ -378,20 +390,14 @@ Result<Bytes> BadgeTerminal::ReadIdentifier(const SecretBytes& password, PacePas
   std::optional<PreparedCredentials> storage;
   ASSIGN_OR_RETURN(const PreparedCredentials* certificates,
                    ResolveCredentials(run, credentials_, prepared_, storage));
+  if (credentials_.trusted_chip_keys.empty()) {
+    return run.Error(StatusCode::kInvalidArgument, "no trusted batch chip-authentication key");
+  }
   RETURN_IF_ERROR(SelectBadge(run));
 
-  // READ BINARY with the short file identifier in P1 (ISO/IEC 7816-4 §11.3.3).
-  run.set_step(BadgeStep::kReadCardAccess);
-  ASSIGN_OR_RETURN(ResponseApdu access,
-                   run.Exchange({.cla = 0x00,
-                                 .ins = kInsReadBinary,
-                                 .p1 = static_cast<std::uint8_t>(0x80 | kSfiCardAccess),
-                                 .p2 = 0x00,
-                                 .data = {},
-                                 .ne = card::kMaxShortNe},
-                                "READ BINARY"));
-  auto eac = EacTerminal::Create(access.data);
-  if (!eac.ok()) return InStep(run, eac.status(), StatusCode::kDataLoss);
+  // EF.CardAccess is the same on every badge: the gate sets OpenPACE up from its own copy.
+  auto eac = EacTerminal::Create(EncodeCardAccess());
+  if (!eac.ok()) return InStep(run, eac.status(), StatusCode::kInternal);
 
   // PACE (TR-03110-3 App. B.1 and B.11.1-B.11.2): MSE:SET AT, then four GENERAL AUTHENTICATE.
   run.set_step(BadgeStep::kPace);
@@ -438,30 +444,13 @@ Result<Bytes> BadgeTerminal::ReadIdentifier(const SecretBytes& password, PacePas
                                        CompressedPoint((*eac)->chip_pace_ephemeral_public()),
                                        CompressedPoint(*ca_ephemeral)));
 
-  // EF.CardSecurity, readable only now: the batch's CA public key, which must be one we trust.
-  run.set_step(BadgeStep::kReadCardSecurity);
-  ASSIGN_OR_RETURN(ResponseApdu security,
-                   run.Exchange({.cla = 0x00,
-                                 .ins = kInsReadBinary,
-                                 .p1 = static_cast<std::uint8_t>(0x80 | kSfiCardSecurity),
-                                 .p2 = 0x00,
-                                 .data = {},
-                                 .ne = card::kMaxShortNe},
-                                "READ BINARY"));
-  auto chip_key = ParseCardSecurity(security.data);
-  if (!chip_key.ok()) return InStep(run, chip_key.status(), StatusCode::kDataLoss);
-  if (std::find(credentials_.trusted_chip_keys.begin(), credentials_.trusted_chip_keys.end(),
-                *chip_key) == credentials_.trusted_chip_keys.end()) {
-    return run.Error(StatusCode::kUnauthenticated,
-                     "the badge's chip-authentication key is not a trusted batch key");
-  }
-
-  // Chip Authentication v2 (TR-03110-3 App. B.4): the badge proves it holds the batch key; new
-  // session keys replace PACE's.
+  // Chip Authentication v2 (TR-03110-3 App. B.4): the badge proves it holds a trusted batch key;
+  // new session keys replace PACE's.
   ASSIGN_OR_RETURN(auto answer, ChipAuthenticationExchange(run, *ca_ephemeral));
-  auto ca_keys = (*eac)->CaFinish(*chip_key, answer.first, answer.second);
-  if (!ca_keys.ok()) return InStep(run, ca_keys.status());
-  auto ca_sm = SmSession::Create(std::move(ca_keys).value());
+  bool untrusted = false;
+  ASSIGN_OR_RETURN(TrustedChip chip,
+                   FinishWithTrustedKey(run, **eac, credentials_, answer, untrusted));
+  auto ca_sm = SmSession::Create(std::move(chip.keys));
   if (!ca_sm.ok()) return InStep(run, ca_sm.status(), StatusCode::kInternal);
   run.StartSecureMessaging(std::move(ca_sm).value());
 

@@ -1,8 +1,10 @@
 // BadgeTerminal: a gate's side of the badge EAC sequence over any CardChannel
 // (docs/decisions/badge-eac-sequence.md): without a password (card-only doors) SELECT, Chip
 // Authentication v2, Terminal Authentication v2, Restricted Identification; with the badge PIN
-// SELECT, EF.CardAccess, PACE, Terminal Authentication v2, EF.CardSecurity, Chip Authentication
-// v2, Restricted Identification. Returns the badge's identifier in the organisation's sector.
+// SELECT, PACE, Terminal Authentication v2, Chip Authentication v2, Restricted Identification.
+// Returns the badge's identifier in the organisation's sector. Neither reads the badge's files:
+// EF.CardAccess is the same on every badge and the gate holds its own copy, and the chip's
+// static key is one of the gate's trusted batch keys, picked by the Chip Authentication token.
 #pragma once
 
 #include <string>
@@ -33,10 +35,8 @@ struct TerminalCredentials {
 // The steps, for error messages and tests.
 enum class BadgeStep {
   kSelect,
-  kReadCardAccess,
   kPace,
   kTerminalAuthentication,
-  kReadCardSecurity,
   kChipAuthentication,
   kRestrictedIdentification,
 };
@@ -99,7 +99,7 @@ class BadgeTerminal {
   // secure messaging on: the next SELECT of another application ends it.
   Status CheckChip();
 
-  // The EAC2 sequence (PACE, TA, EF.CardSecurity, CA, RI) with the badge PIN or the batch CAN;
+  // The EAC2 sequence (PACE, TA, CA, RI) with the badge PIN or the batch CAN;
   // returns the 32-byte sector-specific identifier. Errors name the step and, where the card
   // refused, its status word ("terminal authentication: PSO:VERIFY CERTIFICATE refused: 6300"):
   //   kUnauthenticated   PACE failed (wrong password), the badge refused the terminal's
@@ -108,7 +108,7 @@ class BadgeTerminal {
   //   kPermissionDenied  the badge refused RI (the certificate lacks the right);
   //   kNotFound          no badge applet on the card;
   //   kDataLoss          the badge answered something malformed, or secure messaging failed;
-  //   kInvalidArgument   the credentials are malformed;
+  //   kInvalidArgument   the credentials are malformed or hold no trusted batch key;
   //   the channel's own errors (kUnavailable ...).
   Result<Bytes> ReadIdentifier(const SecretBytes& password, PacePassword kind);
 

@@ -45,10 +45,9 @@ bool SameWork(const std::vector<CardWork>& a, const std::vector<CardWork>& b) {
   return true;
 }
 
-// The 19 steps of docs/decisions/badge-eac-sequence.md, in order.
+// The 17 steps of docs/decisions/badge-eac-sequence.md, in order.
 std::vector<std::string> ExpectedSequence(bool pin) {
   return {"SELECT",
-          "READ BINARY EF.CardAccess",
           pin ? "MSE:SET AT (PACE, PIN)" : "MSE:SET AT (PACE, CAN)",
           "GENERAL AUTHENTICATE (PACE 1)",
           "GENERAL AUTHENTICATE (PACE 2)",
@@ -61,7 +60,6 @@ std::vector<std::string> ExpectedSequence(bool pin) {
           "MSE:SET AT (TA)",
           "GET CHALLENGE",
           "EXTERNAL AUTHENTICATE",
-          "READ BINARY EF.CardSecurity",
           "MSE:SET AT (CA)",
           "GENERAL AUTHENTICATE (CA)",
           "MSE:SET AT (RI)",
@@ -165,9 +163,8 @@ void CheckRecordedSequence(const Trace& trace, bool pin) {
   struct Window {
     std::size_t command_min, command_max, response_min, response_max;
   };
-  const Window windows[19] = {
+  const Window windows[17] = {
       {16, 16, 2, 2},      // SELECT
-      {5, 5, 40, 258},     // EF.CardAccess
       {20, 20, 2, 2},      // MSE:SET AT (PACE)
       {8, 8, 22, 22},      // GA 1: 7C 12 80 10 nonce
       {75, 75, 71, 71},    // GA 2: 7C 43 81 41 point
@@ -180,7 +177,6 @@ void CheckRecordedSequence(const Trace& trace, bool pin) {
       {62, 94, 16, 16},    // SET AT (TA): OID, CHR, Comp(key) = 32 bytes
       {19, 19, 35, 35},    // GET CHALLENGE: 97 + 8E, Le; 87 (01 + 16) + 99 + 8E + SW
       {99, 99, 16, 16},    // EXTERNAL AUTHENTICATE: 64-byte signature padded to 5 blocks
-      {19, 19, 80, 258},   // EF.CardSecurity: 97 + 8E, Le; the batch CA key's SecurityInfos
       {35, 35, 16, 16},    // SET AT (CA): OID and key id, 15 bytes in one block
       {102, 102, 35, 51},  // GA (CA): 7C 43 80 41 point in 5 blocks; 7C {81 nonce, 82 token}
       {35, 35, 16, 16},    // SET AT (RI)
@@ -192,22 +188,22 @@ void CheckRecordedSequence(const Trace& trace, bool pin) {
     EXPECT_LE(x.command_size, windows[i].command_max) << x.label;
     EXPECT_GE(x.response_size, windows[i].response_min) << x.label;
     EXPECT_LE(x.response_size, windows[i].response_max) << x.label;
-    // Secure messaging from step 8 on, and only there.
-    EXPECT_EQ(CountIn(x, OnCardOperation::kAesSmBlock) > 0, i >= 7) << x.label;
+    // Secure messaging from step 7 on, and only there.
+    EXPECT_EQ(CountIn(x, OnCardOperation::kAesSmBlock) > 0, i >= 6) << x.label;
   }
   using Op = OnCardOperation;
   // Cryptography by step (TR-03110-2 §3.2-3.5).
+  EXPECT_EQ(CountIn(trace[3], Op::kEcKeyGeneration), 1);
+  EXPECT_EQ(CountIn(trace[3], Op::kPaceGenericMapping), 1);
   EXPECT_EQ(CountIn(trace[4], Op::kEcKeyGeneration), 1);
-  EXPECT_EQ(CountIn(trace[4], Op::kPaceGenericMapping), 1);
-  EXPECT_EQ(CountIn(trace[5], Op::kEcKeyGeneration), 1);
-  EXPECT_EQ(CountIn(trace[6], Op::kAesBlock), 13);
-  EXPECT_EQ(CountIn(trace[6], Op::kPinVerify), pin ? 1 : 0);
-  EXPECT_EQ(CountIn(trace[8], Op::kCvCertificateVerify), 1);
-  EXPECT_EQ(CountIn(trace[10], Op::kCvCertificateVerify), 1);
-  EXPECT_EQ(CountIn(trace[13], Op::kEcdsaP256Verify), 1);
+  EXPECT_EQ(CountIn(trace[5], Op::kAesBlock), 13);
+  EXPECT_EQ(CountIn(trace[5], Op::kPinVerify), pin ? 1 : 0);
+  EXPECT_EQ(CountIn(trace[7], Op::kCvCertificateVerify), 1);
+  EXPECT_EQ(CountIn(trace[9], Op::kCvCertificateVerify), 1);
+  EXPECT_EQ(CountIn(trace[12], Op::kEcdsaP256Verify), 1);
+  EXPECT_EQ(CountIn(trace[14], Op::kEcdhP256), 1);
   EXPECT_EQ(CountIn(trace[16], Op::kEcdhP256), 1);
-  EXPECT_EQ(CountIn(trace[18], Op::kEcdhP256), 1);
-  EXPECT_EQ(CountIn(trace[18], Op::kSha256Block), 1);
+  EXPECT_EQ(CountIn(trace[16], Op::kSha256Block), 1);
   // Totals: ECDH in PACE 2 and 3, CA and RI; SHA-1 for K_pi, PACE's and CA's keys.
   EXPECT_EQ(OperationCount(trace, Op::kEcdhP256), 4);
   EXPECT_EQ(OperationCount(trace, Op::kEcKeyGeneration), 2);
@@ -216,7 +212,7 @@ void CheckRecordedSequence(const Trace& trace, bool pin) {
   EXPECT_EQ(OperationCount(trace, Op::kSha1Block), 5);
   EXPECT_EQ(OperationCount(trace, Op::kRsa2048Sign), 0);
   // The steps without cryptography of their own have none.
-  for (std::size_t i : {0u, 1u, 2u, 7u, 9u, 11u, 12u, 14u, 15u, 17u}) {
+  for (std::size_t i : {0u, 1u, 6u, 8u, 10u, 11u, 13u, 15u}) {
     for (const CardWork& w : trace[i].work) {
       EXPECT_EQ(w.op, Op::kAesSmBlock) << trace[i].label;
     }
@@ -315,7 +311,7 @@ TEST(BadgeDoorTraceTest, RecordsTheGatesCardOnlySequence) {
 TEST(BadgeDoorTraceTest, RecordsThePinSequenceUnchanged) {
   auto pin = RecordBadgeAuthentication(BadgeDoor::kCardAndPin);
   ASSERT_THAT(pin, IsOk());
-  ASSERT_EQ(pin->size(), 19u);
+  ASSERT_EQ(pin->size(), 17u);
   CheckRecordedSequence(BadgeTraceFrom(*pin), true);
 }
 

@@ -180,7 +180,7 @@ TEST_F(BadgeAuthenticatorTest, CardAndPinDoorIsOpenedWithThePin) {
   EXPECT_EQ(badge->profile().pin_tries, 3);
   // SELECT of the JPKI application (none on a derived badge, so no Chip Authentication probe),
   // the tries check (SELECT, MSE:SET AT), then the sequence.
-  EXPECT_EQ(counting.counts().commands, 22u);
+  EXPECT_EQ(counting.counts().commands, 20u);
 }
 
 TEST_F(BadgeAuthenticatorTest, WrongPinIsAnAuthenticationFailureThatSaysTheTriesLeft) {
@@ -469,7 +469,7 @@ TEST_F(BadgeAuthenticatorTest, CardRemovedAtEveryStep) {
     ASSERT_TRUE(authenticator_->Authenticate(counting, Assurance::kCardAndPin).ok());
     total = counting.commands;
   }
-  ASSERT_EQ(total, 22);
+  ASSERT_EQ(total, 20);
   int card_only_total = 0;
   {
     auto badge = NewBadge();
