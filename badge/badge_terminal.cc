@@ -385,6 +385,12 @@ Result<Bytes> BadgeTerminal::ReadIdentifierWithoutPassword(AppletSelection selec
 }
 
 Result<Bytes> BadgeTerminal::ReadIdentifier(const SecretBytes& password, PacePassword kind) {
+  return ReadIdentifier(kind, [&password](std::uint16_t) -> Result<SecretBytes> {
+    return SecretBytes(password.view());
+  });
+}
+
+Result<Bytes> BadgeTerminal::ReadIdentifier(PacePassword kind, const PasswordSource& password) {
   Run run(channel_, transcript_);
   run.set_step(BadgeStep::kTerminalAuthentication);
   std::optional<PreparedCredentials> storage;
@@ -404,14 +410,15 @@ Result<Bytes> BadgeTerminal::ReadIdentifier(const SecretBytes& password, PacePas
   Bytes mse = Tlv(0x80, ProtocolOid(EacProtocol::kPace));
   Append(mse, Tlv(0x83, Bytes{static_cast<std::uint8_t>(kind)}));
   // A PIN tried wrongly before answers 63Cx (x tries left) and PACE goes on; whether to spend a
-  // try is the caller's decision, made before (gate::BadgeAuthenticator).
-  RETURN_IF_ERROR(run.Exchange(Mse(kMseSetAtPace, mse), "MSE:SET AT",
-                               /*counter_warning_ok=*/kind == PacePassword::kPin)
-                      .status());
+  // try is the password source's decision (gate::BadgeAuthenticator), made now.
+  ASSIGN_OR_RETURN(ResponseApdu set_at,
+                   run.Exchange(Mse(kMseSetAtPace, mse), "MSE:SET AT",
+                                /*counter_warning_ok=*/kind == PacePassword::kPin));
+  ASSIGN_OR_RETURN(const SecretBytes secret, password(set_at.sw));
   ASSIGN_OR_RETURN(ResponseApdu r1, run.Exchange(GeneralAuthenticate(kClaChained, Tlv(0x7C, {})),
                                                  "GENERAL AUTHENTICATE (encrypted nonce)"));
   ASSIGN_OR_RETURN(Bytes encrypted_nonce, run.Field(r1, 0x80));
-  auto mapping = (*eac)->PaceMapping(password, kind, encrypted_nonce);
+  auto mapping = (*eac)->PaceMapping(secret, kind, encrypted_nonce);
   if (!mapping.ok()) return InStep(run, mapping.status(), StatusCode::kDataLoss);
   ASSIGN_OR_RETURN(
       ResponseApdu r2,

@@ -7,6 +7,8 @@
 // static key is one of the gate's trusted batch keys, picked by the Chip Authentication token.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -111,6 +113,17 @@ class BadgeTerminal {
   //   kInvalidArgument   the credentials are malformed or hold no trusted batch key;
   //   the channel's own errors (kUnavailable ...).
   Result<Bytes> ReadIdentifier(const SecretBytes& password, PacePassword kind);
+
+  // Asked for the password once the badge has answered MSE:SET AT for PACE, before anything that
+  // can spend a try: `set_at_sw` is that answer, 9000 or (with the PIN) 63Cx, the PIN tried
+  // wrongly before and x > 0 tries left. An error ends the sequence, nothing spent, and is
+  // returned as it is. Any other answer ends it before the source is asked.
+  using PasswordSource = std::function<Result<SecretBytes>(std::uint16_t set_at_sw)>;
+
+  // ReadIdentifier with the password asked for only when the badge has said what its retry
+  // counter allows (DESIGN.md P6: a gate refuses a PIN with one try left before the holder
+  // types it), in the same session: no second SELECT or MSE:SET AT.
+  Result<Bytes> ReadIdentifier(PacePassword kind, const PasswordSource& password);
 
   // When set, every plain response (after SM unwrapping) is appended here, in order: for tests
   // that compare what different badges reveal.

@@ -87,48 +87,6 @@ Status BadgePinLastTryError() {
       "blocking the badge");
 }
 
-// What MSE:SET AT for PACE with the PIN says about the PIN, before anything is spent.
-enum class PinState { kUsable, kLastTry, kBlocked, kNoPin };
-
-// SELECT of the badge applet, then MSE:SET AT (PACE, PIN) (TR-03110-3 App. B.11.1). Neither
-// spends a try; BadgeTerminal starts over with its own SELECT. kNotFound when the card has no
-// badge applet; kFailedPrecondition for another refusal; the channel's errors.
-Result<PinState> ProbeBadgePin(card::CardChannel& channel) {
-  ASSIGN_OR_RETURN(
-      card::ResponseApdu selected,
-      card::Transceive(channel, {.cla = 0x00,
-                                 .ins = badge::kInsSelect,
-                                 .p1 = 0x04,
-                                 .p2 = 0x0C,
-                                 .data = Bytes(badge::kBadgeAid.begin(), badge::kBadgeAid.end())}));
-  if (selected.sw == ToU16(card::StatusWord::kFileNotFound)) {
-    return NotFoundError("no badge applet on the card (SELECT: 6A82)");
-  }
-  if (!selected.ok()) {
-    return FailedPreconditionError("SELECT of the badge applet refused: " + ToHex16(selected.sw));
-  }
-  Bytes mse = card::EncodeTlv(0x80, badge::ProtocolOid(badge::EacProtocol::kPace));
-  Append(mse, card::EncodeTlv(0x83, Bytes{static_cast<std::uint8_t>(badge::PacePassword::kPin)}));
-  ASSIGN_OR_RETURN(
-      card::ResponseApdu set_at,
-      card::Transceive(channel, {.cla = 0x00,
-                                 .ins = badge::kInsManageSecurityEnvironment,
-                                 .p1 = static_cast<std::uint8_t>(badge::kMseSetAtPace >> 8),
-                                 .p2 = static_cast<std::uint8_t>(badge::kMseSetAtPace & 0xFF),
-                                 .data = std::move(mse)}));
-  if (set_at.ok()) return PinState::kUsable;
-  if (IsCounterWarning(set_at.sw)) {
-    const int tries = set_at.sw & 0x0F;
-    if (tries == 0) return PinState::kBlocked;
-    return tries == 1 ? PinState::kLastTry : PinState::kUsable;
-  }
-  if (set_at.sw == ToU16(card::StatusWord::kAuthenticationMethodBlocked)) {
-    return PinState::kBlocked;
-  }
-  if (set_at.sw == ToU16(card::StatusWord::kReferencedDataNotFound)) return PinState::kNoPin;
-  return FailedPreconditionError("MSE:SET AT for the badge PIN refused: " + ToHex16(set_at.sw));
-}
-
 // SELECT of the JPKI application by name (ISO/IEC 7816-4:2020 §11.2.2), no response data: true on
 // a My Number Card, false on a derived badge (6A82). On a My Number Card it also ends any session
 // of the badge in its free area. The card's other refusals are kFailedPrecondition.
@@ -157,6 +115,43 @@ Reason ReasonForTerminal(StatusCode code) {
     default:  // kNotFound, kDataLoss, kFailedPrecondition, the channel's errors
       return Reason::kCardError;
   }
+}
+
+// The outcome of the EAC sequence run with `kind` (kCan: without a password).
+AuthenticationOutcome Finish(Result<Bytes> identifier, const badge::BadgeTerminal& terminal,
+                             const PaceTap& tap, const card::ApduFirewall& firewall,
+                             badge::PacePassword kind, const identity::OrgKey& k_org) {
+  if (!identifier.ok()) {
+    const Status& status = identifier.status();
+    if (firewall.stats().refused > 0) return Fail(Reason::kCardError, status, "badge");
+    if (kind == badge::PacePassword::kPin) {
+      const std::optional<std::uint16_t> answer = tap.general_authenticate_sw();
+      if (answer && IsCounterWarning(*answer) && status.code() == StatusCode::kUnauthenticated) {
+        const int tries = *answer & 0x0F;
+        return Fail(Reason::kAuthenticationFailed,
+                    UnauthenticatedError(
+                        tries == 0 ? std::string("the badge PIN is wrong, and the badge PIN is "
+                                                 "now blocked")
+                                   : "the badge PIN is wrong; " + std::to_string(tries) +
+                                         (tries == 1 ? " try left" : " tries left")),
+                    "badge PIN");
+      }
+    }
+    AuthenticationOutcome failed = Fail(ReasonForTerminal(status.code()), status, "badge");
+    // Without the PIN nothing was asked of the holder before CA showed the badge is none of
+    // this organisation's batches: the router may read the card as a My Number Card instead
+    // (at card+PIN doors the check before the PIN found that out).
+    failed.not_ours = kind != badge::PacePassword::kPin && terminal.chip_key_untrusted();
+    return failed;
+  }
+
+  // The credential key: the first 16 bytes of the organisation's RI pseudonym (DESIGN.md §3).
+  const Bytes pseudonym = identity::RiPseudonym(k_org, *identifier);
+  WipeBytes(*identifier);
+  return AuthenticationOutcome::Success(policy::CredentialKeyOf(pseudonym),
+                                        kind == badge::PacePassword::kPin
+                                            ? policy::Assurance::kCardAndPin
+                                            : policy::Assurance::kCard);
 }
 
 }  // namespace
@@ -191,13 +186,11 @@ AuthenticationOutcome BadgeAuthenticator::AuthenticateFrom(card::ApduFirewall& f
                                                            badge::AppletSelection selection) {
   PaceTap tap(firewall);
 
-  badge::PacePassword kind = badge::PacePassword::kCan;
-  SecretBytes pin;
   if (required == policy::Assurance::kCardAndPin) {
-    // 0. A My Number Card may carry another organisation's badge in its free area, and its
-    //    holder be enrolled here by JPKI: Chip Authentication in plain tells, before the holder
-    //    is asked, so that the PIN typed goes to JPKI, never to that badge's retry counter.
-    //    A derived badge has no JPKI application to fall back on and skips this.
+    // A My Number Card may carry another organisation's badge in its free area, and its holder
+    // be enrolled here by JPKI: Chip Authentication in plain tells, before the holder is asked,
+    // so that the PIN typed goes to JPKI, never to that badge's retry counter. A derived badge
+    // has no JPKI application to fall back on and skips this.
     auto my_number_card = SelectJpkiApplication(tap);
     if (!my_number_card.ok()) {
       return Fail(Reason::kCardError, my_number_card.status(), "looking for JPKI");
@@ -214,51 +207,9 @@ AuthenticationOutcome BadgeAuthenticator::AuthenticateFrom(card::ApduFirewall& f
       auto deselected = SelectJpkiApplication(tap);
       if (!deselected.ok()) return Fail(Reason::kCardError, deselected.status(), "badge");
     }
-    // 1. PIN safety before the holder is asked (DESIGN.md P6).
-    auto state = ProbeBadgePin(tap);
-    if (!state.ok()) {
-      if (firewall.stats().refused > 0) {
-        return Fail(Reason::kCardError, state.status(), "badge PIN's retry counter");
-      }
-      return Fail(ReasonForTerminal(state.status().code()), state.status(),
-                  "badge PIN's retry counter");
-    }
-    switch (*state) {
-      case PinState::kBlocked:
-        return Fail(Reason::kPinRefused, BadgePinBlockedError(), "PIN safety");
-      case PinState::kLastTry:
-        return Fail(Reason::kPinRefused, BadgePinLastTryError(), "PIN safety");
-      case PinState::kNoPin:
-        // Read without the PIN: the policy refuses the door (kInsufficientAssurance) knowing whose
-        // badge it was.
-        break;
-      case PinState::kUsable: {
-        // 2. The PIN, typed on the gate's keypad.
-        auto typed = keypad_.ReadPin();
-        if (!typed.ok()) {
-          const Reason reason = typed.status().code() == StatusCode::kDeadlineExceeded
-                                    ? Reason::kAuthenticationFailed
-                                    : Reason::kCardError;
-          return Fail(reason, typed.status(), "reading the badge PIN from the keypad");
-        }
-        if (!typed->has_value()) {
-          return Fail(Reason::kAuthenticationFailed,
-                      UnauthenticatedError("the holder cancelled the PIN entry"), "badge PIN");
-        }
-        pin = std::move(**typed);
-        if (!IsDigits(pin.view(), kBadgePinLength)) {
-          return Fail(Reason::kAuthenticationFailed,
-                      InvalidArgumentError(
-                          "the badge PIN must be 6 digits (0-9); nothing was sent to the card"),
-                      "badge PIN");
-        }
-        kind = badge::PacePassword::kPin;
-        break;
-      }
-    }
   }
 
-  // 3. The EAC sequence, once: PACE with the PIN, TA, CA, RI; or without the PIN CA, TA, RI.
+  // The EAC sequence, once: without the PIN CA, TA, RI; with it PACE, TA, CA, RI.
   tap.Forget();
   badge::BadgeTerminal terminal(tap, credentials_);
   // The gate's certificates and sector key are parsed once, not on every tap; a change of
@@ -270,48 +221,58 @@ AuthenticationOutcome BadgeAuthenticator::AuthenticateFrom(card::ApduFirewall& f
     if (prepared.ok()) prepared_.emplace(std::move(prepared).value());
   }
   if (prepared_) terminal.set_prepared(&*prepared_);
-  // At card+PIN doors the steps above selected other applications since the caller's SELECT.
-  auto identifier =
-      kind == badge::PacePassword::kPin
-          ? terminal.ReadIdentifier(pin, kind)
-          : terminal.ReadIdentifierWithoutPassword(required == policy::Assurance::kCardAndPin
-                                                       ? badge::AppletSelection::kSelect
-                                                       : selection);
-  pin.Wipe();
-  if (!identifier.ok()) {
-    const Status& status = identifier.status();
-    if (firewall.stats().refused > 0) return Fail(Reason::kCardError, status, "badge");
-    if (kind == badge::PacePassword::kPin) {
-      if (tap.set_at_sw() == ToU16(card::StatusWord::kAuthenticationMethodBlocked)) {
-        return Fail(Reason::kPinRefused, BadgePinBlockedError(), "badge PIN");
-      }
-      const std::optional<std::uint16_t> answer = tap.general_authenticate_sw();
-      if (answer && IsCounterWarning(*answer) && status.code() == StatusCode::kUnauthenticated) {
-        const int tries = *answer & 0x0F;
-        return Fail(Reason::kAuthenticationFailed,
-                    UnauthenticatedError(
-                        tries == 0 ? std::string("the badge PIN is wrong, and the badge PIN is "
-                                                 "now blocked")
-                                   : "the badge PIN is wrong; " + std::to_string(tries) +
-                                         (tries == 1 ? " try left" : " tries left")),
-                    "badge PIN");
-      }
-    }
-    AuthenticationOutcome failed = Fail(ReasonForTerminal(status.code()), status, "badge");
-    // Without the PIN nothing was asked of the holder before CA showed the badge is none of
-    // this organisation's batches: the router may read the card as a My Number Card instead
-    // (at card+PIN doors step 0 found that out, before the PIN).
-    failed.not_ours = kind != badge::PacePassword::kPin && terminal.chip_key_untrusted();
-    return failed;
+  if (required != policy::Assurance::kCardAndPin) {
+    return Finish(terminal.ReadIdentifierWithoutPassword(selection), terminal, tap, firewall,
+                  badge::PacePassword::kCan, k_org_);
   }
-
-  // The credential key: the first 16 bytes of the organisation's RI pseudonym (DESIGN.md §3).
-  const Bytes pseudonym = identity::RiPseudonym(k_org_, *identifier);
-  WipeBytes(*identifier);
-  return AuthenticationOutcome::Success(policy::CredentialKeyOf(pseudonym),
-                                        kind == badge::PacePassword::kPin
-                                            ? policy::Assurance::kCardAndPin
-                                            : policy::Assurance::kCard);
+  // The PIN door (DESIGN.md P6): the PIN is asked only once MSE:SET AT has said what the retry
+  // counter allows, before anything that can spend a try. A refusal made here is the outcome.
+  std::optional<AuthenticationOutcome> refused;
+  const auto ask = [&](std::uint16_t set_at_sw) -> Result<SecretBytes> {
+    if (IsCounterWarning(set_at_sw) && (set_at_sw & 0x0F) == 1) {
+      refused = Fail(Reason::kPinRefused, BadgePinLastTryError(), "PIN safety");
+      return refused->status;
+    }
+    // The PIN, typed on the gate's keypad.
+    auto typed = keypad_.ReadPin();
+    if (!typed.ok()) {
+      const Reason reason = typed.status().code() == StatusCode::kDeadlineExceeded
+                                ? Reason::kAuthenticationFailed
+                                : Reason::kCardError;
+      refused = Fail(reason, typed.status(), "reading the badge PIN from the keypad");
+      return refused->status;
+    }
+    if (!typed->has_value()) {
+      refused = Fail(Reason::kAuthenticationFailed,
+                     UnauthenticatedError("the holder cancelled the PIN entry"), "badge PIN");
+      return refused->status;
+    }
+    SecretBytes pin = std::move(**typed);
+    if (!IsDigits(pin.view(), kBadgePinLength)) {
+      refused = Fail(Reason::kAuthenticationFailed,
+                     InvalidArgumentError(
+                         "the badge PIN must be 6 digits (0-9); nothing was sent to the card"),
+                     "badge PIN");
+      return refused->status;
+    }
+    return pin;
+  };
+  auto identifier = terminal.ReadIdentifier(badge::PacePassword::kPin, ask);
+  if (refused) return *refused;
+  const std::optional<std::uint16_t> set_at = tap.set_at_sw();
+  if (!identifier.ok() && firewall.stats().refused == 0 && set_at) {
+    if (*set_at == ToU16(card::StatusWord::kAuthenticationMethodBlocked) || *set_at == 0x63C0) {
+      return Fail(Reason::kPinRefused, BadgePinBlockedError(), "PIN safety");
+    }
+    if (*set_at == ToU16(card::StatusWord::kReferencedDataNotFound)) {
+      // A badge without a PIN: read without it, so that the policy refuses the door
+      // (kInsufficientAssurance) knowing whose badge it was.
+      tap.Forget();
+      return Finish(terminal.ReadIdentifierWithoutPassword(badge::AppletSelection::kSelect),
+                    terminal, tap, firewall, badge::PacePassword::kCan, k_org_);
+    }
+  }
+  return Finish(std::move(identifier), terminal, tap, firewall, badge::PacePassword::kPin, k_org_);
 }
 
 }  // namespace sekisho::gate

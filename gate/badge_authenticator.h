@@ -44,18 +44,20 @@ class BadgeAuthenticator final : public Authenticator {
   //   required == kCard: Chip Authentication in plain, then Terminal Authentication under its
   //     secure messaging (badge::BadgeTerminal::ReadIdentifierWithoutPassword); the holder is
   //     not asked for anything.
-  //   required == kCardAndPin (DESIGN.md P6):
+  //   required == kCardAndPin (DESIGN.md P6), on a My Number Card first the Chip Authentication
+  //   check (BadgeTerminal::CheckChip: another organisation's badge is not_ours before the PIN);
+  //   then the PIN sequence (BadgeTerminal::ReadIdentifier with a password source):
   //     1. SELECT of the badge applet and MSE:SET AT for PACE with the PIN, which spends no
   //        try: a card that reports the PIN's retry counter there (63Cx, as BSI TR-03110-3
-  //        App. B.11.1 allows) with one try left, or that answers 6983 (blocked), gets
+  //        App. B.11.1 allows) with one try left, or that answers 6983 or 63C0 (blocked), gets
   //        kPinRefused and the holder is not asked. A card that answers 9000 is taken to have
   //        its tries. A badge without a PIN (6A88) is read as at a card-only door and the success
   //        is Assurance::kCard, so that the policy denies it as kInsufficientAssurance with the
   //        holder's credential known;
   //     2. asks the keypad for the badge PIN: cancelled, timed out or not 6 digits is
-  //        kAuthenticationFailed with nothing sent; a keypad failure is kCardError;
-  //     3. PACE with the PIN, never retried: a wrong PIN is kAuthenticationFailed
-  //        ("... N tries left", from the card's 63Cx).
+  //        kAuthenticationFailed with no PIN sent; a keypad failure is kCardError;
+  //     3. PACE with the PIN in the same session, never retried: a wrong PIN is
+  //        kAuthenticationFailed ("... N tries left", from the card's 63Cx).
   //   Then Terminal Authentication, Chip Authentication and Restricted Identification
   //   (badge::BadgeTerminal::ReadIdentifier); for both, the credential key: the first 16 bytes of
   //   identity::RiPseudonym(K_org, identifier).

@@ -179,8 +179,8 @@ TEST_F(BadgeAuthenticatorTest, CardAndPinDoorIsOpenedWithThePin) {
   EXPECT_EQ(keypad_.reads(), 1);
   EXPECT_EQ(badge->profile().pin_tries, 3);
   // SELECT of the JPKI application (none on a derived badge, so no Chip Authentication probe),
-  // the tries check (SELECT, MSE:SET AT), then the sequence.
-  EXPECT_EQ(counting.counts().commands, 20u);
+  // then the 17 commands of the sequence, whose MSE:SET AT tells the tries before the PIN is asked.
+  EXPECT_EQ(counting.counts().commands, 18u);
 }
 
 TEST_F(BadgeAuthenticatorTest, WrongPinIsAnAuthenticationFailureThatSaysTheTriesLeft) {
@@ -270,7 +270,7 @@ TEST_F(BadgeAuthenticatorTest, KeypadOutcomesSpendNoTry) {
     EXPECT_FALSE(outcome.credential.has_value()) << c.name;
     EXPECT_EQ(keypad.reads(), 1) << c.name;
     EXPECT_EQ(badge->profile().pin_tries, 3) << c.name << ": no try may be spent";
-    // Only the look for JPKI and the tries check reached the card.
+    // Only the look for JPKI and the sequence's SELECT and MSE:SET AT reached the card.
     EXPECT_EQ(sim.stats().commands, 3u) << c.name;
   }
 }
@@ -469,7 +469,7 @@ TEST_F(BadgeAuthenticatorTest, CardRemovedAtEveryStep) {
     ASSERT_TRUE(authenticator_->Authenticate(counting, Assurance::kCardAndPin).ok());
     total = counting.commands;
   }
-  ASSERT_EQ(total, 20);
+  ASSERT_EQ(total, 18);
   int card_only_total = 0;
   {
     auto badge = NewBadge();
