@@ -2,7 +2,6 @@
 // docs/decisions/badge-eac-sequence.md; TR-03110-3 App. B).
 #include "badge/badge_terminal.h"
 
-#include <algorithm>
 #include <optional>
 #include <utility>
 

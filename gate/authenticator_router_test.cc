@@ -88,13 +88,18 @@ class AuthenticatorRouterTest : public ::testing::Test {
     return c;
   }
 
-  static card::sim::BadgeProfile BadgeProfile() {
-    return card::sim::NewBadgeProfile(*batch_, org_->cvca.der(), "246810").value();
+  // A badge of `batch` (default: this gate's), issued under this organisation's CVCA.
+  static card::sim::BadgeProfile BadgeProfile(const card::sim::BadgeBatch* batch = nullptr) {
+    return card::sim::NewBadgeProfile(batch != nullptr ? *batch : *batch_, org_->cvca.der(),
+                                      "246810")
+        .value();
   }
 
-  std::unique_ptr<card::sim::SimulatedCard> FreeAreaCard() {
+  // A My Number Card with a badge of `batch` (default: this gate's) in its free area.
+  std::unique_ptr<card::sim::SimulatedCard> FreeAreaCard(
+      const card::sim::BadgeBatch* batch = nullptr) {
     card::sim::CardProfile profile = World().profile;
-    profile.badge.value = std::make_shared<const card::sim::BadgeProfile>(BadgeProfile());
+    profile.badge.value = std::make_shared<const card::sim::BadgeProfile>(BadgeProfile(batch));
     return card::sim::SimulatedCard::Create(std::move(profile), nullptr, clock_, card_random_)
         .value();
   }
@@ -185,11 +190,7 @@ TEST_F(AuthenticatorRouterTest, FreeAreaCardAtACardAndPinDoorAsksForTheBadgePin)
 // A derived badge of another batch has no JPKI application and keeps the badge's refusal.
 TEST_F(AuthenticatorRouterTest, AnotherOrganisationsFreeAreaBadgeIsReadByJpkiAtACardDoor) {
   const card::sim::BadgeBatch other_batch = card::sim::NewBadgeBatch("654321").value();
-  card::sim::CardProfile profile = World().profile;
-  profile.badge.value = std::make_shared<const card::sim::BadgeProfile>(
-      card::sim::NewBadgeProfile(other_batch, org_->cvca.der(), "246810").value());
-  auto card =
-      card::sim::SimulatedCard::Create(std::move(profile), nullptr, clock_, card_random_).value();
+  auto card = FreeAreaCard(&other_batch);
   {
     card::sim::SimChannel sim(*card);
     keypad_.AddPin(kTestCardPin);
@@ -199,10 +200,8 @@ TEST_F(AuthenticatorRouterTest, AnotherOrganisationsFreeAreaBadgeIsReadByJpkiAtA
     EXPECT_EQ(keypad_.reads(), 1);  // the JPKI PIN only
   }
 
-  auto derived = card::sim::BadgeApplet::Create(
-                     card::sim::NewBadgeProfile(other_batch, org_->cvca.der(), "246810").value(),
-                     clock_, card_random_)
-                     .value();
+  auto derived =
+      card::sim::BadgeApplet::Create(BadgeProfile(&other_batch), clock_, card_random_).value();
   card::sim::SimChannel sim(*derived);
   const AuthenticationOutcome outcome = router_.Authenticate(sim, Assurance::kCard);
   EXPECT_FALSE(outcome.ok());
@@ -216,11 +215,7 @@ TEST_F(AuthenticatorRouterTest, AnotherOrganisationsFreeAreaBadgeIsReadByJpkiAtA
 // types goes to JPKI, and the other organisation's badge keeps every try of its PIN.
 TEST_F(AuthenticatorRouterTest, AnotherOrganisationsFreeAreaBadgeIsReadByJpkiAtACardAndPinDoor) {
   const card::sim::BadgeBatch other_batch = card::sim::NewBadgeBatch("654321").value();
-  card::sim::CardProfile profile = World().profile;
-  profile.badge.value = std::make_shared<const card::sim::BadgeProfile>(
-      card::sim::NewBadgeProfile(other_batch, org_->cvca.der(), "246810").value());
-  auto card =
-      card::sim::SimulatedCard::Create(std::move(profile), nullptr, clock_, card_random_).value();
+  auto card = FreeAreaCard(&other_batch);
   const int badge_tries = (*card->profile().badge).pin_tries;
   card::sim::SimChannel sim(*card);
   Recorder recorder(sim);
@@ -274,8 +269,8 @@ TEST_F(AuthenticatorRouterTest, ACardOnlyDoorSelectsTheBadgeOnce) {
   card::sim::SimChannel derived(*applet);
   auto free_area = FreeAreaCard();
   card::sim::SimChannel national(*free_area);
-  for (card::CardChannel* card : {static_cast<card::CardChannel*>(&derived),
-                                  static_cast<card::CardChannel*>(&national)}) {
+  for (card::CardChannel* card :
+       {static_cast<card::CardChannel*>(&derived), static_cast<card::CardChannel*>(&national)}) {
     Recorder recorder(*card);
     const AuthenticationOutcome outcome = router_.Authenticate(recorder, Assurance::kCard);
     ASSERT_TRUE(outcome.ok()) << outcome.status.ToString();
